@@ -1,0 +1,219 @@
+"""The ``civicshield`` command: a thin shell over the Python API.
+
+Each command parses its options, calls one API function and formats what
+comes back.  No SQL and no detection logic lives here.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from civicshield.errors import CivicshieldError
+from civicshield.progress import progress_bar
+
+app = typer.Typer(
+    name="civicshield",
+    help="Election integrity: find covert networks and fake engagement, review cases, report.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+export_app = typer.Typer(help="Write what the workspace holds in exchange formats.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+out = Console()
+err = Console(stderr=True)
+
+Workspace_ = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace folder (created by ingest).")]
+
+
+def _fail(e: Exception, code: int = 2) -> None:
+    err.print(f"[bold red]error:[/] {e}", markup=True, highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def _parse_params(items: list[str]) -> dict[str, dict]:
+    """``detector.name=value`` pairs; values are read as JSON where they parse."""
+    params: dict[str, dict] = {}
+    for item in items:
+        if "=" not in item or "." not in item.split("=", 1)[0]:
+            raise CivicshieldError(f"--param takes DETECTOR.NAME=VALUE, got {item!r}")
+        key, raw = item.split("=", 1)
+        det, name = key.split(".", 1)
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError:
+            value = raw
+        params.setdefault(det, {})[name] = value
+    return params
+
+
+@app.command()
+def ingest(
+    dataset: Annotated[Path, typer.Argument(help="Dataset folder (see docs/dataset.md).")],
+    workspace: Workspace_ = Path("workspace"),
+) -> None:
+    """Validate a dataset folder and load it into the workspace's event store."""
+    from civicshield.ingest import ingest_dataset
+    from civicshield.workspace import open_workspace
+
+    try:
+        with progress_bar("ingest") as bar:
+            summary = ingest_dataset(dataset, open_workspace(workspace), progress=bar)
+    except CivicshieldError as e:
+        _fail(e)
+    t = Table(title=f"Ingested {dataset}")
+    t.add_column("table")
+    t.add_column("rows", justify="right")
+    for name, n in summary.rows.items():
+        t.add_row(name, f"{n:,}")
+    out.print(t)
+
+
+@app.command()
+def simulate(
+    out_dir: Annotated[Path, typer.Argument(help="Folder to write the dataset to (must not exist or be empty).")],
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same dataset.")] = 7,
+    accounts: Annotated[int, typer.Option(help="Organic accounts to simulate.")] = 5000,
+    scale: Annotated[float, typer.Option(help="Multiplies activity per account (engagements, posts).")] = 1.0,
+    fmt: Annotated[str, typer.Option("--format", help="parquet, csv or jsonl.")] = "parquet",
+) -> None:
+    """Write a synthetic election dataset with planted operations and ground truth."""
+    from civicshield.sim import SimConfig, simulate as run_sim
+
+    try:
+        with progress_bar("simulate") as bar:
+            res = run_sim(out_dir, SimConfig(seed=seed, accounts=accounts, scale=scale, fmt=fmt), progress=bar)
+    except (CivicshieldError, ValueError) as e:
+        _fail(e)
+    out.print(f"wrote {out_dir}: " + ", ".join(f"{k} {v:,}" for k, v in res.rows.items()))
+
+
+@app.command()
+def detect(
+    workspace: Workspace_ = Path("workspace"),
+    only: Annotated[list[str] | None, typer.Option("--only", help="Run only this detector (repeatable).")] = None,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", help="Override a parameter: DETECTOR.NAME=VALUE (repeatable).")
+    ] = None,
+) -> None:
+    """Run the detectors over the workspace and store their findings."""
+    from civicshield.detect import detect as run_detect
+    from civicshield.workspace import open_workspace
+
+    t = Table(title="Detectors")
+    t.add_column("detector")
+    t.add_column("findings", justify="right")
+    t.add_column("note")
+    try:
+        with progress_bar("detect") as bar:
+            results = run_detect(
+                open_workspace(workspace),
+                only=only,
+                params=_parse_params(param or []),
+                on_start=lambda name: bar.step(f"detect: {name}"),
+            )
+    except (CivicshieldError, KeyError) as e:
+        _fail(e)
+    for r in results:
+        t.add_row(r.detector, "-" if r.skipped else str(len(r.findings)), f"skipped: {r.skipped}" if r.skipped else "")
+    out.print(t)
+
+
+@app.command("detectors")
+def list_detectors() -> None:
+    """List the detectors, the tables they need and their parameters."""
+    from civicshield.detect import detectors
+
+    for d in detectors().values():
+        out.print(f"[bold]{d.name}[/]: {d.summary}", highlight=False)
+        out.print(f"  kinds: {', '.join(d.kinds)}; needs: {', '.join(d.requires)}", highlight=False)
+        for p in d.params:
+            out.print(f"  --param {d.name}.{p.name}={p.default!r}  ({p.describe()}) {p.help}", highlight=False)
+
+
+@export_app.command("findings")
+def export_findings(
+    workspace: Workspace_ = Path("workspace"),
+    out_file: Annotated[Path, typer.Option("--out", help="JSONL file to write.")] = Path("findings.jsonl"),
+) -> None:
+    """Write the workspace's findings as JSONL in the contract's format."""
+    from civicshield.findings import export_findings as run_export
+    from civicshield.workspace import open_workspace
+
+    try:
+        n = run_export(open_workspace(workspace), out_file)
+    except CivicshieldError as e:
+        _fail(e)
+    out.print(f"wrote {n:,} findings to {out_file}")
+
+
+@app.command()
+def evaluate(
+    truth: Annotated[Path, typer.Option(help="truth/labels.jsonl of a synthetic dataset.")],
+    findings: Annotated[Path, typer.Option(help="Findings JSONL written by 'export findings'.")],
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the figures as JSON here.")] = None,
+) -> None:
+    """Precision, recall and F1 per kind and entity, and operation recovery."""
+    from civicshield.evaluate import evaluate_files, render_table
+
+    try:
+        report = evaluate_files(truth, findings)
+    except CivicshieldError as e:
+        _fail(e)
+    out.print(render_table(report))
+    if json_out:
+        json_out.write_text(json.dumps(report.to_dict(), indent=2))
+
+
+@app.command()
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", help="Where the demo writes its dataset, workspace and summary.")] = Path(
+        "demo-out"
+    ),
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
+    accounts: Annotated[int, typer.Option(help="Organic accounts to simulate.")] = 5000,
+) -> None:
+    """Simulate an election, ingest it, detect, evaluate, and write an HTML summary."""
+    from civicshield.demo import run_demo
+
+    try:
+        with progress_bar("demo") as bar:
+            res = run_demo(out_dir, seed=seed, accounts=accounts, progress=bar)
+    except CivicshieldError as e:
+        _fail(e)
+    from civicshield.evaluate import render_table
+
+    out.print(render_table(res.evaluation))
+    out.print(f"HTML summary: {res.html}")
+
+
+# --- network commands (coordination, networks) ---
+
+
+# --- engagement commands (recount) ---
+
+
+# --- content commands ---
+
+
+# --- cases commands ---
+
+
+def main() -> None:
+    try:
+        app()
+    except CivicshieldError as e:  # errors raised outside a command body
+        err.print(f"[bold red]error:[/] {e}", highlight=False)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

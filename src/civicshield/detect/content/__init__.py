@@ -1,0 +1,3 @@
+"""Policy detectors on posts and profiles."""
+
+DETECTORS: tuple = ()

@@ -1,0 +1,3 @@
+"""Fake engagement and inauthentic accounts."""
+
+DETECTORS: tuple = ()

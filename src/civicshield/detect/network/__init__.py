@@ -1,0 +1,3 @@
+"""Covert influence networks: accounts that act in coordination."""
+
+DETECTORS: tuple = ()
