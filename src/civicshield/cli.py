@@ -86,7 +86,8 @@ def simulate(
     fmt: Annotated[str, typer.Option("--format", help="parquet, csv or jsonl.")] = "parquet",
 ) -> None:
     """Write a synthetic election dataset with planted operations and ground truth."""
-    from civicshield.sim import SimConfig, simulate as run_sim
+    from civicshield.sim import SimConfig
+    from civicshield.sim import simulate as run_sim
 
     try:
         with progress_bar("simulate") as bar:
