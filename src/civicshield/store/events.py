@@ -81,11 +81,11 @@ class EventStore:
         return table in self.tables()
 
     def count(self, table: str) -> int:
-        return self.con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+        return self.con.sql(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
 
     def meta(self, key: str) -> str | None:
-        row = self.con.execute(f"SELECT value FROM {META_TABLE} WHERE key = ?", [key]).fetchone()
-        return row[0] if row else None
+        rows = self.con.execute(f"SELECT value FROM {META_TABLE} WHERE key = ?", [key]).fetchall()
+        return rows[0][0] if rows else None
 
     def election(self) -> Election:
         raw = self.meta("election")
