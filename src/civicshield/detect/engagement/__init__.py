@@ -1,3 +1,5 @@
 """Fake engagement and inauthentic accounts."""
 
-DETECTORS: tuple = ()
+from civicshield.detect.engagement import lockstep
+
+DETECTORS: tuple = (lockstep.DETECTOR,)
