@@ -1,3 +1,8 @@
 """Policy detectors on posts and profiles."""
 
-DETECTORS: tuple = ()
+from civicshield.detect.content import election_content, political_ads
+
+DETECTORS: tuple = (
+    election_content.DETECTOR,
+    political_ads.DETECTOR,
+)

@@ -1,0 +1,60 @@
+import datetime as dt
+
+from civicshield.detect.content import election_content
+from civicshield.detect.content._political import PoliticalMatcher
+
+from ._rows import account, post, post_ids, run
+
+
+def test_labels_posts_about_the_election_in_its_languages(make_workspace):
+    posts = [
+        # about the election
+        post("ro-diacritics", "u1", "Mergeți la vot! Prezidențiale 2024, turul 1", language="ro"),
+        post("ro-plain", "u1", "Mergeti la vot, prezidentiale, turul 1"),  # no diacritics, no language column
+        post("full-name", "u2", "Ce părere aveți despre Călin Georgescu?", language="ro"),
+        post("hashtag-only", "u2", "uite", hashtags=["calingeorgescu"], language="ro"),
+        post("year-tag", "u3", "", hashtags=["alegeri2024"]),
+        post("party", "u3", "Partidul Social Democrat a anunțat lista", language="ro"),
+        post("hu", "u4", "Lasconi és Georgescu a második fordulóban", language="hu"),
+        post("en-name", "u4", "Elena Lasconi spoke in Brasov today", language="en"),
+        # look-alikes: same surname, everyday words, other text
+        post("surname", "u5", "La mulți ani, Andrei Georgescu!", language="ro"),
+        post("substring", "u5", "Votez pentru cea mai bună pizza din oraș", language="ro"),
+        post("recipe", "u6", "Rețetă de sarmale pentru duminică", language="ro"),
+        post("old", "u6", "Mergeți la vot! alegeri", created_at=dt.datetime(2023, 1, 1)),
+    ]
+    ws = make_workspace(accounts=[account(f"u{i}") for i in range(1, 7)], posts=posts)
+    found = run(ws, election_content.DETECTOR)
+    assert post_ids(found) == {"ro-diacritics", "ro-plain", "full-name", "hashtag-only", "year-tag", "party", "hu",
+                               "en-name"}
+    f = next(f for f in found if f.post_ids == ("full-name",))
+    assert f.evidence["label_url"] == "https://www.roaep.ro/"
+    assert "calin georgescu" in f.evidence["matched_terms"]
+    assert f.account_ids == ()
+
+
+def test_keyword_outside_election_languages_needs_support(election):
+    m = PoliticalMatcher(election)
+    # "vot" alone in a post lingua reads as English: not enough on its own
+    [en, ro] = m.assess_many(["candidat vot"] * 2, [None, None], ["en", "ro"])
+    assert ro.score >= 0.6 and m.is_political(ro)
+    assert not m.is_political(m.assess(m.text_terms("vot"), "en"))
+    assert m.is_political(en)  # two keywords together are enough in any language
+
+
+def test_language_detected_only_when_needed(election):
+    m = PoliticalMatcher(election)
+    asked = []
+
+    def detect(texts):
+        asked.extend(texts)
+        return ["en" for _ in texts]
+
+    out = m.assess_many(["vot", "Călin Georgescu", "nimic"], [None] * 3, [None] * 3, detect_language=detect)
+    assert asked == ["vot"]
+    assert [m.is_political(a) for a in out] == [False, True, False]
+
+
+def test_empty_posts_table(make_workspace):
+    ws = make_workspace(accounts=[account("u1")], posts=[post("p1", "u1", "")])
+    assert run(ws, election_content.DETECTOR) == ()
