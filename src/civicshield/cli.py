@@ -202,6 +202,38 @@ def demo(
 # --- engagement commands (recount) ---
 
 
+@app.command()
+def recount(
+    workspace: Workspace_ = Path("workspace"),
+    top: Annotated[int, typer.Option(help="Show this many targets that lost the most engagement.")] = 10,
+    csv_out: Annotated[Path | None, typer.Option("--csv", help="Write every recounted target to this CSV.")] = None,
+) -> None:
+    """Recount likes, shares and followers without the fake engagement found, per target."""
+    from civicshield.recount import recount as run_recount
+    from civicshield.workspace import open_workspace
+
+    try:
+        res = run_recount(open_workspace(workspace))
+    except CivicshieldError as e:
+        _fail(e)
+    t = Table(title="Engagement recount")
+    for col in ("count", "before", "removed", "after", "targets touched"):
+        t.add_column(col, justify="left" if col == "count" else "right")
+    for a in res.totals:
+        t.add_row(a.count_name, f"{a.before:,}", f"{a.removed:,}", f"{a.after:,}", f"{a.targets_touched:,}")
+    out.print(t)
+    if res.targets and top > 0:
+        tt = Table(title=f"Top {min(top, len(res.targets))} targets by removed engagement")
+        for col in ("target", "action", "before", "removed", "after"):
+            tt.add_column(col, justify="left" if col in ("target", "action") else "right")
+        for r in res.targets[:top]:
+            tt.add_row(r.target_id, r.action, f"{r.before:,}", f"{r.removed:,}", f"{r.after:,}")
+        out.print(tt)
+    if csv_out:
+        res.write_csv(csv_out)
+        out.print(f"wrote {len(res.targets):,} targets to {csv_out}")
+
+
 # --- content commands ---
 
 

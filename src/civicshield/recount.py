@@ -1,0 +1,112 @@
+"""Undo the damage of fake engagement: like, share, favourite and follower
+counts recomputed without the engagement rows that ``fake_engagement``
+findings name, and how many were removed per target.
+
+The "removed 7M fake likes / 11M fake followers" figures of a transparency
+report are the totals here.  A row counts as fake when its
+``actor|action|target`` key is listed in any stored ``fake_engagement``
+finding (whatever detector made it); every row with that key is removed,
+since a platform removes the engagement, not one delivery of it.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from civicshield.errors import WorkspaceError
+from civicshield.store import FINDINGS_TABLE
+from civicshield.workspace import Workspace
+
+# What each action is counted as on its target.
+COUNT_NAMES = {"like": "likes", "share": "shares", "favorite": "favorites", "follow": "followers"}
+
+
+@dataclass(frozen=True)
+class TargetRecount:
+    target_id: str
+    action: str
+    before: int
+    removed: int
+
+    @property
+    def after(self) -> int:
+        return self.before - self.removed
+
+
+@dataclass(frozen=True)
+class ActionTotal:
+    action: str
+    before: int
+    removed: int
+    targets_touched: int
+
+    @property
+    def after(self) -> int:
+        return self.before - self.removed
+
+    @property
+    def count_name(self) -> str:
+        return COUNT_NAMES.get(self.action, self.action)
+
+
+@dataclass(frozen=True)
+class Recount:
+    totals: tuple[ActionTotal, ...]
+    targets: tuple[TargetRecount, ...]  # targets that lost at least one row, most removed first
+    fake_keys: int  # distinct actor|action|target keys named by findings
+
+    def total(self, action: str) -> ActionTotal:
+        for t in self.totals:
+            if t.action == action:
+                return t
+        return ActionTotal(action, 0, 0, 0)
+
+    def write_csv(self, path: Path) -> None:
+        with Path(path).open("w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(["target_id", "action", "before", "removed", "after"])
+            for t in self.targets:
+                w.writerow([t.target_id, t.action, t.before, t.removed, t.after])
+
+
+_SQL = f"""
+WITH fake AS (
+    SELECT DISTINCT UNNEST(engagements) AS k FROM {FINDINGS_TABLE} WHERE kind = 'fake_engagement'
+),
+marked AS (
+    SELECT e.action, e.target_id, (f.k IS NOT NULL) AS is_fake
+    FROM engagements e
+    LEFT JOIN fake f ON f.k = e.actor_id || '|' || e.action || '|' || e.target_id
+)
+SELECT action, target_id, COUNT(*) AS before, SUM(CASE WHEN is_fake THEN 1 ELSE 0 END) AS removed
+FROM marked GROUP BY action, target_id
+"""
+
+
+def recount(workspace: Workspace) -> Recount:
+    """Recount engagement without the rows fake_engagement findings name."""
+    with workspace.events(read_only=True) as store:
+        if not store.has("engagements"):
+            raise WorkspaceError(f"{workspace.path}: the dataset has no engagements table: nothing to recount")
+        n_keys = store.rows(
+            f"SELECT COUNT(DISTINCT k) FROM (SELECT UNNEST(engagements) AS k FROM {FINDINGS_TABLE} "
+            "WHERE kind = 'fake_engagement')"
+        )[0][0]
+        per_target = store.rows(_SQL)
+    totals: dict[str, list[int]] = {}
+    touched = []
+    for action, target, before, removed in per_target:
+        t = totals.setdefault(action, [0, 0, 0])
+        t[0] += before
+        t[1] += removed
+        if removed:
+            t[2] += 1
+            touched.append(TargetRecount(target, action, before, removed))
+    touched.sort(key=lambda r: (-r.removed, r.action, r.target_id))
+    return Recount(
+        totals=tuple(ActionTotal(a, *v) for a, v in sorted(totals.items())),
+        targets=tuple(touched),
+        fake_keys=int(n_keys),
+    )
