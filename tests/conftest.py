@@ -62,3 +62,18 @@ def shared_dir() -> Path:
     if not SHARED.exists():
         pytest.fail(f"{SHARED} is missing: the tests need the shared/ folder beside the project")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def small_scenario(tmp_path_factory):
+    """A small simulated election, ingested once per test session:
+    ``(dataset_dir, workspace)``.  Tests must not write findings into it."""
+    from civicshield.ingest import ingest_dataset
+    from civicshield.sim import SimConfig, simulate
+
+    root = tmp_path_factory.mktemp("scenario")
+    dataset = root / "dataset"
+    simulate(dataset, SimConfig(seed=11, accounts=800))
+    ws = Workspace(root / "ws").ensure()
+    ingest_dataset(dataset, ws)
+    return dataset, ws
