@@ -240,6 +240,9 @@ def recount(
 # --- cases commands ---
 
 
+# --- gate commands (gate serve, gate replay) ---
+
+
 def main() -> None:
     try:
         app()
