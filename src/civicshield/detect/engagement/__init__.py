@@ -1,5 +1,5 @@
 """Fake engagement and inauthentic accounts."""
 
-from civicshield.detect.engagement import batch_created, lockstep
+from civicshield.detect.engagement import batch_created, lockstep, sleeper
 
-DETECTORS: tuple = (lockstep.DETECTOR, batch_created.DETECTOR)
+DETECTORS: tuple = (lockstep.DETECTOR, batch_created.DETECTOR, sleeper.DETECTOR)
