@@ -33,26 +33,32 @@ def test_labels_posts_about_the_election_in_its_languages(make_workspace):
     assert f.account_ids == ()
 
 
-def test_keyword_outside_election_languages_needs_support(election):
+def test_inflections_acronyms_and_namesakes(election):
     m = PoliticalMatcher(election)
-    # "vot" alone in a post lingua reads as English: not enough on its own
-    [en, ro] = m.assess_many(["candidat vot"] * 2, [None, None], ["en", "ro"])
-    assert ro.score >= 0.6 and m.is_political(ro)
-    assert not m.is_political(m.assess(m.text_terms("vot"), "en"))
-    assert m.is_political(en)  # two keywords together are enough in any language
+    political = {
+        "Cine câștigă alegerile prezidențiale?": True,  # inflected keywords
+        "Discuție în familie despre Georgescului": True,  # inflected surname
+        "Sondajele zic că Georgescu intră în turul doi": True,
+        "PSD a depus lista": True,
+        "La mulți ani, Andrei Georgescu!": False,  # another Georgescu
+        "Un inel de aur pentru psd-ul meu": False,  # lower-case acronym
+        "Vota o pizza": False,  # 'vot' is too short to inflect
+    }
+    for text, expected in political.items():
+        assert m.is_political(m.assess_text(text)) is expected, text
 
 
-def test_language_detected_only_when_needed(election):
-    m = PoliticalMatcher(election)
-    asked = []
-
-    def detect(texts):
-        asked.extend(texts)
-        return ["en" for _ in texts]
-
-    out = m.assess_many(["vot", "Călin Georgescu", "nimic"], [None] * 3, [None] * 3, detect_language=detect)
-    assert asked == ["vot"]
-    assert [m.is_political(a) for a in out] == [False, True, False]
+def test_label_language_detected_only_when_missing(make_workspace):
+    posts = [
+        post("given", "u1", "Mergeți la vot la alegeri", language="ro"),
+        post("hu", "u1", "Vasárnap Lasconi és Georgescu között választunk, mindenki menjen szavazni!"),
+        post("en", "u1", "Watched the debate, Elena Lasconi was the strongest tonight"),
+    ]
+    ws = make_workspace(accounts=[account("u1")], posts=posts)
+    by = {f.post_ids[0]: f.evidence["label_language"] for f in run(ws, election_content.DETECTOR)}
+    assert by == {"given": "ro", "hu": "hu", "en": "en"}
+    by = {f.post_ids[0]: f.evidence["label_language"] for f in run(ws, election_content.DETECTOR, detect_language=False)}
+    assert by == {"given": "ro", "hu": "ro", "en": "ro"}
 
 
 def test_empty_posts_table(make_workspace):

@@ -8,8 +8,9 @@ could not explain either decision.
 Terms come from ``election.toml``: candidate names and aliases, party names
 and aliases, the election keywords and the authority's name.  Everything is
 compared after ``content_text`` (NFKC, casefold, diacritics folded,
-punctuation dropped), as whole words, so ``Călin`` matches ``calin`` but
-``votez`` does not match the keyword ``vot``.  Hashtags match when they are a
+punctuation dropped) from the start of a word; words may carry an
+inflection (``alegerile``, ``candidatul``, ``Georgescului``) but terms of
+fewer than four letters must match whole (``vot``, not ``vota``...).  Hashtags match when they are a
 term with the spaces removed, optionally followed by digits or a suffix
 (``#calingeorgescu``, ``#alegeri2024``, ``#georgescupresedinte``).
 """
@@ -23,17 +24,19 @@ from dataclasses import dataclass
 from civicshield.election import Election
 from civicshield.text import content_text, fold
 
-# Weights: a full candidate or party name settles the question on its own; a
-# bare surname does not (Georgescu is a common Romanian name), nor does a
-# generic keyword in a language the election is not held in.
+# Weights: a full candidate or party name settles the question on its own,
+# and so does a bare surname unless another given name precedes it
+# ("Andrei Georgescu": Georgescu is a common Romanian name).  Party
+# acronyms count only when written in capitals ("AUR", not "aur", gold).
 STRONG = 1.0
 ACRONYM = 0.6
 KEYWORD = 0.6
-KEYWORD_OTHER_LANGUAGE = 0.3
-SURNAME = 0.4
+SURNAME = 1.0
+NAMESAKE = 0.3
 # Hashtags shorter than this must equal the term (plus digits); longer ones
 # may carry a suffix ("georgescupresedinte").
 _HASHTAG_PREFIX_MIN = 6
+_INFLECT_MIN = 4
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,6 @@ class Term:
 class Assessment:
     score: float
     terms: tuple[Term, ...]
-    language_used: bool  # the score depended on the post's language
 
     @property
     def refs(self) -> tuple[str, ...]:
@@ -99,18 +101,53 @@ class PoliticalMatcher:
         self.threshold = threshold
         self.terms = _terms(election)
         self._by_text = {t.text: t for t in self.terms}
-        alts = "|".join(re.escape(t.text) for t in self.terms) or r"(?!x)x"
+        # Longest first so "calin georgescu" wins over "georgescu"; short
+        # terms whole-word, longer ones may be inflected.
+        alts = "|".join(
+            re.escape(t.text) + (r"\w*" if len(t.text) >= _INFLECT_MIN else "") for t in self.terms
+        ) or r"(?!x)x"
         self._word_re = re.compile(rf"(?<!\w)(?:{alts})(?!\w)")
+        self._prefixes = sorted(self._by_text, key=len, reverse=True)
         compact = {}
         for t in self.terms:
             compact.setdefault(t.text.replace(" ", ""), t)
         self._compact = compact
-        self._languages = {lang.lower() for lang in election.languages}
+        self._first_names = {c.id: {fold(w) for n in (c.name, *c.aliases) for w in n.split()[:-1]}
+                             for c in election.candidates}
+        self._acronyms = {content_text(a): a for p in election.parties for a in p.aliases
+                          if a.isupper() and len(a) <= 6}
         self._tag_cache: dict[str, tuple[Term, ...]] = {}
 
+    def _term(self, hit: str) -> Term:
+        t = self._by_text.get(hit)
+        if t is not None:
+            return t
+        return next(self._by_text[p] for p in self._prefixes if hit.startswith(p))
+
     def text_terms(self, text: str | None) -> tuple[Term, ...]:
-        found = self._word_re.findall(content_text(text))
-        return tuple(self._by_text[f] for f in dict.fromkeys(found))
+        folded = content_text(text)
+        if not folded:
+            return ()
+        found = [self._term(h) for h in dict.fromkeys(self._word_re.findall(folded))]
+        out = []
+        for t in found:
+            acronym = self._acronyms.get(t.text) if t.kind == "party_alias" else None
+            if acronym and not re.search(rf"(?<!\w){re.escape(acronym)}(?!\w)", text or ""):
+                continue  # "aur" (gold), not "AUR"
+            if t.kind == "candidate_alias" and self._namesake(t, text or ""):
+                t = Term(t.text, "namesake", "", NAMESAKE)
+            out.append(t)
+        return tuple(dict.fromkeys(out))
+
+    def _namesake(self, term: Term, text: str) -> bool:
+        """The surname follows a capitalised given name other than the
+        candidate's own: another person of the same family name."""
+        words = re.findall(r"\w+", text)
+        firsts = self._first_names.get(term.ref, set())
+        for prev, word in zip(words, words[1:], strict=False):
+            if fold(word).startswith(term.text) and prev[:1].isupper() and fold(prev) not in firsts:
+                return True
+        return False
 
     def hashtag_terms(self, hashtags: Sequence[str] | None) -> tuple[Term, ...]:
         out: list[Term] = []
@@ -126,55 +163,30 @@ class PoliticalMatcher:
         return tuple(
             term
             for key, term in self._compact.items()
-            if tag == key or (tag.startswith(key) and (tag[len(key):].isdigit() or len(key) >= _HASHTAG_PREFIX_MIN))
+            if term.kind != "party_alias"  # "#aur" is as ambiguous as "aur"
+            and (tag == key or (tag.startswith(key) and (tag[len(key):].isdigit() or len(key) >= _HASHTAG_PREFIX_MIN)))
         )
 
-    def assess(self, terms: Sequence[Term], language: str | None) -> Assessment:
-        """Sum distinct terms' weights; keywords weigh less outside the
-        election's languages.  ``language`` None means unknown."""
+    def assess(self, terms: Sequence[Term]) -> Assessment:
+        """Sum the weights of distinct terms."""
         uniq = {t.text: t for t in terms}
-        score, used = 0.0, False
-        for t in uniq.values():
-            if t.kind == "keyword" and language is not None and self._languages:
-                used = True
-                score += KEYWORD if language.lower() in self._languages else KEYWORD_OTHER_LANGUAGE
-            else:
-                score += t.weight
-        return Assessment(round(min(score, 1.0), 3), tuple(uniq.values()), used)
+        score = sum(t.weight for t in uniq.values())
+        return Assessment(round(min(score, 1.0), 3), tuple(uniq.values()))
 
     def is_political(self, a: Assessment) -> bool:
         return a.score >= self.threshold
 
-    def assess_many(
-        self,
-        texts: Sequence[str | None],
-        hashtags: Sequence[Sequence[str] | None],
-        languages: Sequence[str | None],
-        detect_language=None,
-    ) -> list[Assessment]:
-        """Assess a column of posts.  Each distinct text is folded once
-        (templated campaigns repeat theirs).  ``detect_language(texts)`` is
-        called, once and batched, only for posts whose outcome depends on a
-        language the data does not give."""
+    def assess_text(self, text: str | None, hashtags: Sequence[str] | None = None) -> Assessment:
+        return self.assess(self.text_terms(text) + self.hashtag_terms(hashtags))
+
+    def assess_many(self, texts: Sequence[str | None], hashtags: Sequence[Sequence[str] | None]) -> list[Assessment]:
+        """Assess a column of posts; each distinct text is folded once
+        (templated campaigns repeat theirs)."""
         cache: dict[str | None, tuple[Term, ...]] = {}
-        matched = []
+        out = []
         for text, tags in zip(texts, hashtags, strict=True):
             tt = cache.get(text)
             if tt is None:
                 tt = cache[text] = self.text_terms(text)
-            matched.append(tt + self.hashtag_terms(tags) if tags else tt)
-        langs = list(languages)
-        if detect_language is not None:
-            need = [
-                i
-                for i, m in enumerate(matched)
-                if not langs[i] and m and any(t.kind == "keyword" for t in m) and not self._settled(m)
-            ]
-            if need:
-                found = detect_language([texts[i] or "" for i in need])
-                for i, lang in zip(need, found, strict=True):
-                    langs[i] = lang
-        return [self.assess(m, lang or None) for m, lang in zip(matched, langs, strict=True)]
-
-    def _settled(self, terms: Sequence[Term]) -> bool:
-        return sum(t.weight for t in {t.text: t for t in terms if t.kind != "keyword"}.values()) >= self.threshold
+            out.append(self.assess(tt + self.hashtag_terms(tags) if tags else tt))
+        return out

@@ -1,5 +1,5 @@
-"""Election-information labels: posts about the election in any of its
-languages get a label pointing to the electoral authority."""
+"""Election-information labels: posts about the election, in any language,
+get a label pointing to the electoral authority."""
 
 from __future__ import annotations
 
@@ -13,13 +13,14 @@ NAME = "election_content"
 
 PARAMS = (
     Param("threshold", float, 0.6, "Summed term weight at which a post counts as about the election.", low=0.1, high=5.0),
-    Param("detect_language", bool, True, "Detect the language with lingua where posts.language is empty and it matters."),
+    Param("detect_language", bool, True,
+          "Detect the label's language with lingua where posts.language is empty (else the election's first language)."),
 )
 
 
-def posts_about_election(ctx, matcher: PoliticalMatcher, detect_language: bool, where: str = "TRUE"):
-    """(post rows, assessments) for posts since the watch start matching
-    ``where``; shared by the detectors that need "is this political"."""
+def posts_about_election(ctx, matcher: PoliticalMatcher, where: str = "TRUE"):
+    """(post columns, assessments) for posts since the watch start matching
+    ``where``; shared by the detectors that ask "is this political"."""
     since = dt.datetime.combine(ctx.election.watch_from, dt.time())
     tbl = ctx.query(
         "SELECT post_id, account_id, created_at, text, hashtags, language FROM posts "
@@ -27,19 +28,24 @@ def posts_about_election(ctx, matcher: PoliticalMatcher, detect_language: bool, 
         [since],
     )
     cols = {name: tbl.column(name).to_pylist() for name in tbl.column_names}
-    detector = language_detector(ctx.election.languages) if detect_language else None
-    found = matcher.assess_many(cols["text"], cols["hashtags"], cols["language"], detect_language=detector)
-    return cols, found
+    return cols, matcher.assess_many(cols["text"], cols["hashtags"])
 
 
 def run(ctx, params):
     election = ctx.election
     matcher = PoliticalMatcher(election, params["threshold"])
-    cols, found = posts_about_election(ctx, matcher, params["detect_language"])
-    label = {"label": "election_information", "label_url": election.authority_url, "authority": election.authority_name}
-    for i, a in enumerate(found):
-        if not matcher.is_political(a):
-            continue
+    cols, found = posts_about_election(ctx, matcher)
+    hits = [i for i, a in enumerate(found) if matcher.is_political(a)]
+    langs = {i: cols["language"][i] for i in hits}
+    unknown = [i for i in hits if not langs[i]]
+    if unknown and params["detect_language"]:
+        # The label is shown in the post's language; lingua runs only on the
+        # labelled posts that do not say theirs, in one parallel batch.
+        detected = language_detector(election.languages)([cols["text"][i] or "" for i in unknown])
+        langs.update(zip(unknown, detected, strict=True))
+    default_lang = election.languages[0] if election.languages else "en"
+    for i in hits:
+        a = found[i]
         yield Finding(
             kind="election_content",
             detector=NAME,
@@ -47,7 +53,15 @@ def run(ctx, params):
             post_ids=(cols["post_id"][i],),
             first_seen=cols["created_at"][i],
             last_seen=cols["created_at"][i],
-            evidence={**label, "account_id": cols["account_id"][i], "matched_terms": a.evidence(), "refs": list(a.refs)},
+            evidence={
+                "label": "election_information",
+                "label_url": election.authority_url,
+                "authority": election.authority_name,
+                "label_language": langs[i] or default_lang,
+                "account_id": cols["account_id"][i],
+                "matched_terms": a.evidence(),
+                "refs": list(a.refs),
+            },
         )
 
 
@@ -58,5 +72,6 @@ DETECTOR = Detector(
     requires=("posts",),
     params=PARAMS,
     run=run,
-    limits="Keyword and name matching only: a post about the election that names nothing from election.toml is missed.",
+    limits="Term matching on election.toml only: a post about the election that names no candidate, party or "
+    "keyword is missed; a capitalised word before a candidate's surname reads as a namesake.",
 )

@@ -213,7 +213,7 @@ def run(ctx, params):
             signals.append("decorations: " + ", ".join(deco))
         if avatar_hit[i]:
             signals.append(f"avatar PDQ distance {int(dist[i])} to an official picture")
-        bio_claim = _CLAIM_RE.search(fold(bio)) or political.is_political(political.assess(political.text_terms(bio), None))
+        bio_claim = _CLAIM_RE.search(fold(bio)) or political.is_political(political.assess_text(bio))
         if bio_claim:
             signals.append("bio presents the account as the candidate or party")
         if cols["account_type"][i] in ("politician", "party"):

@@ -18,7 +18,6 @@ NAME = "political_ads"
 PARAMS = (
     Param("threshold", float, 0.6, "Summed term weight at which content counts as political (as election_content).",
           low=0.1, high=5.0),
-    Param("detect_language", bool, True, "Detect the language with lingua where posts.language is empty and it matters."),
 )
 
 
@@ -26,9 +25,7 @@ def run(ctx, params):
     matcher = PoliticalMatcher(ctx.election, params["threshold"])
     # Only paid or branded posts can break this policy; the filter keeps the
     # text work to a small share of all posts.
-    cols, found = posts_about_election(
-        ctx, matcher, params["detect_language"], where="coalesce(is_ad, FALSE) OR coalesce(branded_content, FALSE)"
-    )
+    cols, found = posts_about_election(ctx, matcher, where="coalesce(is_ad, FALSE) OR coalesce(branded_content, FALSE)")
     flags = ctx.query(
         "SELECT p.post_id, coalesce(p.is_ad, FALSE) AS is_ad, coalesce(p.branded_content, FALSE) AS branded, "
         "coalesce(a.account_type, 'personal') AS account_type FROM posts p LEFT JOIN accounts a "
