@@ -1,9 +1,10 @@
 """Policy detectors on posts and profiles."""
 
-from civicshield.detect.content import election_content, impersonation, political_ads
+from civicshield.detect.content import ai_media, election_content, impersonation, political_ads
 
 DETECTORS: tuple = (
     election_content.DETECTOR,
     political_ads.DETECTOR,
     impersonation.DETECTOR,
+    ai_media.DETECTOR,
 )

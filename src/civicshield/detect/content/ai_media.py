@@ -1,0 +1,103 @@
+"""AI-generated media, from C2PA Content Credentials.
+
+A post whose media carries a C2PA manifest with an AI digitalSourceType
+(see ``civicshield.media``) is AI media.  Without the creator's
+``ai_label`` it is ``unlabelled_ai`` and gets the label automatically.  If
+it shows or names a candidate or official (caption, hashtags or the
+manifest's title name one) it is ``misleading_ai`` and goes to review
+instead, whether labelled or not: a label does not make a fake candidate
+video acceptable, and review decides the label too.
+
+The manifest's validation state goes into the evidence.  An ``Invalid``
+manifest (hashes that no longer match, a missing ingredient) still records
+what its author declared, so it counts, with a lower score.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from civicshield.detect.base import Detector, Finding, Param
+from civicshield.detect.content._political import PoliticalMatcher
+from civicshield.errors import DataError
+from civicshield.media import read_credentials
+
+NAME = "ai_media"
+
+PARAMS = (
+    Param("media_dir", str, "", "Folder that posts.media_path is relative to; empty: the one ingest recorded, "
+          "else <workspace>/media."),
+    Param("invalid_score", float, 0.6, "Score of a finding whose manifest does not validate (valid: 1.0).",
+          low=0.0, high=1.0),
+)
+
+MEDIA_DIR_META = "media_dir"  # event-store meta key ingest sets to the dataset's media/ folder
+
+
+def media_root(ctx, override: str) -> Path:
+    if override:
+        return Path(override)
+    recorded = ctx.store.meta(MEDIA_DIR_META)
+    if recorded:
+        return Path(recorded)
+    return Path(ctx.store.path).parent / "media"
+
+
+def run(ctx, params):
+    tbl = ctx.query(
+        "SELECT post_id, account_id, created_at, text, hashtags, coalesce(ai_label, FALSE) AS ai_label, media_path "
+        "FROM posts WHERE media_path IS NOT NULL AND media_path <> '' ORDER BY post_id"
+    )
+    if tbl.num_rows == 0:
+        return
+    cols = {n: tbl.column(n).to_pylist() for n in tbl.column_names}
+    root = media_root(ctx, params["media_dir"])
+    if not root.is_dir():
+        raise DataError(str(root), None, None, f"media folder not found, but {tbl.num_rows} posts have a media_path")
+    matcher = PoliticalMatcher(ctx.election)
+    seen: dict[str, object] = {}
+    for i, pid in enumerate(cols["post_id"]):
+        rel = cols["media_path"][i]
+        path = (root / rel).resolve()
+        if root.resolve() not in path.parents:
+            raise DataError("posts", None, "media_path", f"post {pid}: {rel!r} points outside the media folder")
+        if rel not in seen:
+            if not path.is_file():
+                raise DataError("posts", None, "media_path", f"post {pid}: media file {rel!r} not found in {root}")
+            seen[rel] = read_credentials(path)
+        cred = seen[rel]
+        if not cred.is_ai:
+            continue
+        names = matcher.assess_text(" ".join(x for x in (cols["text"][i], cred.title) if x), cols["hashtags"][i])
+        people = names.candidate_refs + tuple(t.ref for t in names.terms if t.kind == "party")
+        labelled = bool(cols["ai_label"][i])
+        kind = "misleading_ai" if people else "unlabelled_ai"
+        if kind == "unlabelled_ai" and labelled:
+            continue
+        evidence = {**cred.evidence(), "media_path": rel, "account_id": cols["account_id"][i],
+                    "ai_label": labelled, "ai_source_types": list(cred.ai_source_types)}
+        if people:
+            evidence["names"] = sorted(set(people))
+            evidence["matched_terms"] = names.evidence()
+        evidence["action"] = "review" if kind == "misleading_ai" else "apply AI-generated label"
+        yield Finding(
+            kind=kind,
+            detector=NAME,
+            score=1.0 if cred.valid else params["invalid_score"],
+            post_ids=(pid,),
+            first_seen=cols["created_at"][i],
+            last_seen=cols["created_at"][i],
+            evidence=evidence,
+        )
+
+
+DETECTOR = Detector(
+    name=NAME,
+    summary="AI media from C2PA Content Credentials: auto-label when unlabelled, review when it names a candidate.",
+    kinds=("unlabelled_ai", "misleading_ai"),
+    requires=("posts",),
+    params=PARAMS,
+    run=run,
+    limits="Only media with C2PA credentials is recognised (stripped metadata hides AI media); 'shows a candidate' "
+    "is read from caption, hashtags and manifest title, not from the pixels.",
+)
