@@ -44,7 +44,13 @@ def record(session: Session, actor: Actor, event: str, subject: str, payload: di
     the same predecessor.  Callers change their rows *before* recording, so
     lock order is always "their rows, then the head" and cannot deadlock.
     """
-    head = session.execute(sa.select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one()
+    tx = session.get_transaction()
+    cached = session.info.get("audit_head")
+    if cached is not None and cached[0] is tx:
+        head = cached[1]  # already locked by this transaction
+    else:
+        head = session.execute(sa.select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one()
+        session.info["audit_head"] = (tx, head)
     seq = head.seq + 1
     at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
     text = canonical(payload or {})
@@ -53,7 +59,6 @@ def record(session: Session, actor: Actor, event: str, subject: str, payload: di
                        payload=text, prev_hash=head.hash, hash=h)
     session.add(entry)
     head.seq, head.hash = seq, h
-    session.flush()
     return entry
 
 
