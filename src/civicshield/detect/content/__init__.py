@@ -1,10 +1,11 @@
 """Policy detectors on posts and profiles."""
 
-from civicshield.detect.content import ai_media, election_content, impersonation, political_ads
+from civicshield.detect.content import ai_media, election_content, impersonation, political_ads, state_media
 
 DETECTORS: tuple = (
     election_content.DETECTOR,
     political_ads.DETECTOR,
     impersonation.DETECTOR,
     ai_media.DETECTOR,
+    state_media.DETECTOR,
 )
