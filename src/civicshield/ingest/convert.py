@@ -220,7 +220,7 @@ def _typed_rules(field: Field) -> Rules:
             return Rules(tuple(base), f"CAST({x} AS DOUBLE)", shown)
         if col.kind == "int":
             # pandas writes integer columns with gaps as float64.
-            c = Check(f"{x} <> trunc({x}) OR TRY_CAST({x} AS BIGINT) IS NULL", lambda v: f"expected an integer, got {v}")
+            c = Check(f"{x} IS NOT NULL AND ({x} <> trunc({x}) OR TRY_CAST({x} AS BIGINT) IS NULL)", lambda v: f"expected an integer, got {v}")
             return Rules((*base, c), f"TRY_CAST({x} AS BIGINT)", shown)
     elif src == "BOOLEAN":
         if col.kind == "bool":
