@@ -6,7 +6,6 @@ import random
 from engagement_plant import account
 
 from civicshield.detect import DetectionContext, run_detector
-from civicshield.detect.engagement.political import PoliticalMatcher
 from civicshield.detect.engagement.sleeper import DETECTOR
 
 ROUND1 = dt.datetime(2024, 11, 24)
@@ -94,10 +93,3 @@ def test_parameters_move_the_boundary(make_workspace):
     # without the political test the football group is a cohort too
     got = [set(f.account_ids) for f in _run(ws, min_political_share=0.0).findings]
     assert any({f"m{i}" for i in range(10)} <= g for g in got)
-
-
-def test_political_matcher(election):
-    m = PoliticalMatcher(election)
-    assert m.matches("Votați Georgescu!") and m.matches("calin georgescu") and m.matches("", ["calingeorgescu2024"])
-    assert m.matches("Jos PSD") and m.matches("mergem la VOT")
-    assert not m.matches("Am devotat o zi gradinii") and not m.matches("Ce meci!", ["fotbal"])

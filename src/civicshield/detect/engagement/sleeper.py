@@ -23,8 +23,11 @@ import statistics
 import pyarrow as pa
 
 from civicshield.detect.base import Detector, Finding, Param
+
+# One definition of "political" for every family (owned by the content
+# detectors): a sleeper is judged by the same rule as election labels.
+from civicshield.detect.content._political import PoliticalMatcher
 from civicshield.detect.engagement._common import epoch, network_id
-from civicshield.detect.engagement.political import PoliticalMatcher
 
 NAME = "sleeper_activation"
 
@@ -95,7 +98,7 @@ def _political_shares(ctx, woke: dict[str, dict], end: dt.datetime) -> dict[str,
     for r in rows:
         c = counts[r["account_id"]]
         c[1] += 1
-        c[0] += matcher.matches(r["text"], r["hashtags"])
+        c[0] += matcher.is_political(matcher.assess_text(r["text"], r["hashtags"]))
     return {a: (c[0] / c[1] if c[1] else 0.0) for a, c in counts.items()}
 
 
