@@ -1,6 +1,13 @@
 """Policy detectors on posts and profiles."""
 
-from civicshield.detect.content import ai_media, election_content, impersonation, political_ads, state_media
+from civicshield.detect.content import (
+    ai_media,
+    election_content,
+    impersonation,
+    political_ads,
+    recruitment,
+    state_media,
+)
 
 DETECTORS: tuple = (
     election_content.DETECTOR,
@@ -8,4 +15,5 @@ DETECTORS: tuple = (
     impersonation.DETECTOR,
     ai_media.DETECTOR,
     state_media.DETECTOR,
+    recruitment.DETECTOR,
 )
