@@ -1,0 +1,133 @@
+"""The gate's state in Redis, shared by any number of stateless gate processes.
+
+One Lua script executes a batch of primitives (see ``state.py``) atomically
+in one round trip.  Connection loss, timeouts and restarts surface as
+``StateUnavailable``; after a failure the state does not touch Redis for
+``retry_s`` seconds, so a dead Redis costs the gate nothing per request
+beyond the failure policy, and it reconnects by itself when Redis is back
+(the script is reloaded when a restarted Redis has forgotten it).
+"""
+
+from __future__ import annotations
+
+import time
+
+import redis
+
+from civicshield.gate.state import Op, StateUnavailable, confirmed_key
+
+# ARGV: per op four values (kind, now, window, member); KEYS: one per op.
+_SCRIPT = """
+local out = {}
+for i = 1, #KEYS do
+  local b = (i - 1) * 4
+  local kind, now, win, m = ARGV[b + 1], tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3]), ARGV[b + 4]
+  local k = KEYS[i]
+  if kind == 'w' then
+    redis.call('ZADD', k, 'GT', now, m)
+    redis.call('ZREMRANGEBYSCORE', k, '-inf', now - win)
+    out[i] = redis.call('ZCARD', k)
+    redis.call('PEXPIRE', k, math.floor((win + 60) * 1000))
+  elseif kind == 's' then
+    out[i] = redis.call('SISMEMBER', k, m)
+  elseif kind == 'g' then
+    out[i] = tonumber(redis.call('GET', k) or '0')
+  elseif kind == 'i' then
+    out[i] = redis.call('INCRBY', k, tonumber(m))
+    redis.call('PEXPIRE', k, math.floor(win * 1000))
+  else
+    return redis.error_reply('unknown op ' .. kind)
+  end
+end
+return out
+"""
+
+_DOWN = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError, OSError)
+
+
+class RedisState:
+    """``RedisState("redis://127.0.0.1:6379/0", prefix="cs:gate:")``."""
+
+    def __init__(self, url: str = "redis://127.0.0.1:6379/0", prefix: str = "cs:gate:",
+                 timeout_s: float = 0.05, retry_s: float = 0.5):
+        self.url, self.prefix, self.retry_s = url, prefix, retry_s
+        self.r = redis.Redis.from_url(url, socket_timeout=timeout_s, socket_connect_timeout=timeout_s,
+                                      retry_on_timeout=False, health_check_interval=0)
+        self._sha: str | None = None
+        self._down_until = 0.0
+
+    # -- failure handling -------------------------------------------------
+    def _call(self, fn):
+        if time.monotonic() < self._down_until:
+            raise StateUnavailable(f"Redis at {self.url} was unreachable less than {self.retry_s}s ago")
+        try:
+            return fn()
+        except _DOWN as e:
+            self._down_until = time.monotonic() + self.retry_s
+            self.r.connection_pool.disconnect()
+            raise StateUnavailable(f"Redis at {self.url}: {e}") from e
+
+    def _eval(self, keys: list[str], args: list) -> list:
+        if self._sha is None:
+            self._sha = self.r.script_load(_SCRIPT)
+        try:
+            return self.r.evalsha(self._sha, len(keys), *keys, *args)
+        except redis.exceptions.NoScriptError:
+            self._sha = self.r.script_load(_SCRIPT)  # Redis restarted and lost its script cache
+            return self.r.evalsha(self._sha, len(keys), *keys, *args)
+
+    # -- GateState --------------------------------------------------------
+    def run(self, ops: list[Op | None]) -> list:
+        live = [op for op in ops if op is not None]
+        if not live:
+            return [None] * len(ops)
+        keys = [self.prefix + op.key for op in live]
+        args: list = []
+        for op in live:
+            args += (op.kind, repr(op.now), repr(op.window), op.member)
+        vals = iter(self._call(lambda: self._eval(keys, args)))
+        return [None if op is None else next(vals) for op in ops]
+
+    def confirm(self, kind: str, ids: list[str]) -> int:
+        ids = [i for i in ids if i]
+        return self._call(lambda: self.r.sadd(self.prefix + confirmed_key(kind), *ids)) if ids else 0
+
+    def unconfirm(self, kind: str, ids: list[str]) -> int:
+        return self._call(lambda: self.r.srem(self.prefix + confirmed_key(kind), *ids)) if ids else 0
+
+    def add_counts(self, counts: dict[str, int]) -> None:
+        if not counts:
+            return
+
+        def push():
+            p = self.r.pipeline(transaction=False)
+            for k, n in counts.items():
+                p.hincrby(self.prefix + "counts", k, n)
+            p.execute()
+
+        self._call(push)
+
+    def counts(self) -> dict[str, int]:
+        raw = self._call(lambda: self.r.hgetall(self.prefix + "counts"))
+        return {k.decode(): int(v) for k, v in raw.items()}
+
+    def clear(self) -> None:
+        """Delete every key under this state's prefix (tests, replays)."""
+
+        def wipe():
+            batch = []
+            for k in self.r.scan_iter(match=self.prefix + "*", count=1000):
+                batch.append(k)
+                if len(batch) >= 1000:
+                    self.r.unlink(*batch)
+                    batch = []
+            if batch:
+                self.r.unlink(*batch)
+
+        self._call(wipe)
+
+    def ping(self) -> bool:
+        try:
+            return bool(self._call(self.r.ping))
+        except StateUnavailable:
+            return False
