@@ -1,3 +1,5 @@
 """Covert influence networks: accounts that act in coordination."""
 
-DETECTORS: tuple = ()
+from civicshield.detect.network.coordination import DETECTOR as COORDINATION
+
+DETECTORS: tuple = (COORDINATION,)

@@ -1,0 +1,133 @@
+"""Co-action keys: what two posts must share to count as acting together.
+
+This is the Python side of the boundary described in docs/coordination.md:
+turning a post into keys needs ``civicshield.text`` (URL normalisation, text
+folding) and datasketch (near-duplicate text), which SQL engines do not
+have.  The output is one Arrow table ``(account_id, post_id, kind, key, ts)``
+that the set-based projection (``projection.py``) joins in SQL.
+
+Work is done once per *distinct* value (a URL shared 100k times is
+normalised once) and lists are flattened with Arrow kernels, never per row
+in Python.  A post with no key of a kind contributes no row for that kind:
+an empty URL or an empty text never becomes a key (the toolkit bug where
+every URL-less post was "coordinated" on ``''``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from civicshield.detect.network.neardup import near_duplicate_groups
+from civicshield.text import content_text, fold, normalize_url
+
+KEY_KINDS = ("hashtag", "url", "audio", "mention", "text", "neardup")
+
+KEYS_SCHEMA = pa.schema(
+    [("account_id", pa.string()), ("post_id", pa.string()), ("kind", pa.string()), ("key", pa.string()), ("ts", pa.int64())]
+)
+
+POST_COLUMNS = ("post_id", "account_id", "created_at", "text", "hashtags", "urls", "mentions", "audio_id")
+
+
+def _digest(s: str) -> str:
+    return hashlib.blake2b(s.encode(), digest_size=8).hexdigest()
+
+
+def _map_distinct(values: pa.Array, fn: Callable[[str], str]) -> pa.Array:
+    """Apply ``fn`` once per distinct string; empty results become null."""
+    enc = pc.dictionary_encode(values).combine_chunks() if isinstance(values, pa.ChunkedArray) else pc.dictionary_encode(values)
+    mapped = [fn(v) or None for v in enc.dictionary.to_pylist()]
+    return pc.take(pa.array(mapped, pa.string()), enc.indices)
+
+
+def _seconds(ts: pa.Array) -> pa.Array:
+    return pc.divide(pc.cast(pc.cast(ts, pa.timestamp("us")), pa.int64()), 1_000_000)
+
+
+def _rows(kind: str, account: pa.Array, post: pa.Array, ts: pa.Array, key: pa.Array) -> pa.Table:
+    keep = pc.and_(pc.is_valid(key), pc.not_equal(pc.fill_null(key, ""), ""))
+    return pa.table(
+        {
+            "account_id": pc.filter(account, keep),
+            "post_id": pc.filter(post, keep),
+            "kind": pa.array([kind] * int(pc.sum(keep).as_py() or 0), pa.string()),
+            "key": pc.filter(key, keep),
+            "ts": pc.filter(ts, keep),
+        },
+        schema=KEYS_SCHEMA,
+    )
+
+
+def _list_keys(kind: str, posts: pa.Table, column: str, fn: Callable[[str], str], ts: pa.Array) -> pa.Table:
+    lists = posts.column(column).combine_chunks()
+    flat = pc.list_flatten(lists)
+    if len(flat) == 0:
+        return KEYS_SCHEMA.empty_table()
+    parent = pc.list_parent_indices(lists)
+    account = pc.take(posts.column("account_id"), parent)
+    post = pc.take(posts.column("post_id"), parent)
+    return _rows(kind, account, post, pc.take(ts, parent), _map_distinct(flat, fn))
+
+
+def _mention_pattern(lists: pa.Array) -> pa.Array:
+    """One key per post: the sorted set of accounts it mentions."""
+    out = []
+    for ms in lists.to_pylist():
+        ms = sorted({fold(m).lstrip("@") for m in ms or () if m and m.strip()})
+        out.append(" ".join(ms) if ms else None)
+    return pa.array(out, pa.string())
+
+
+def extract_keys(
+    posts: pa.Table,
+    kinds: Iterable[str] = KEY_KINDS,
+    min_text_words: int = 4,
+    near_threshold: float = 0.6,
+    num_perm: int = 64,
+) -> pa.Table:
+    """Posts (contract columns) -> co-action keys, one row per (post, kind, key).
+
+    ``text`` keys are the folded text (URLs, mentions, punctuation, case and
+    diacritics dropped) of posts with at least ``min_text_words`` words;
+    ``neardup`` keys group texts whose word sets have an estimated Jaccard
+    similarity of at least ``near_threshold`` (MinHash LSH).
+    """
+    kinds = set(kinds)
+    unknown = kinds - set(KEY_KINDS)
+    if unknown:
+        raise ValueError(f"unknown key kinds {sorted(unknown)}; known: {', '.join(KEY_KINDS)}")
+    if posts.num_rows == 0:
+        return KEYS_SCHEMA.empty_table()
+    ts = _seconds(posts.column("created_at").combine_chunks())
+    account = posts.column("account_id").combine_chunks()
+    post = posts.column("post_id").combine_chunks()
+    parts = []
+    if "hashtag" in kinds:
+        parts.append(_list_keys("hashtag", posts, "hashtags", lambda h: fold(h).lstrip("#"), ts))
+    if "url" in kinds:
+        parts.append(_list_keys("url", posts, "urls", normalize_url, ts))
+    if "audio" in kinds:
+        parts.append(_rows("audio", account, post, ts, _map_distinct(posts.column("audio_id").combine_chunks(), str.strip)))
+    if "mention" in kinds:
+        parts.append(_rows("mention", account, post, ts, _mention_pattern(posts.column("mentions").combine_chunks())))
+    if kinds & {"text", "neardup"}:
+        texts = _map_distinct(posts.column("text").combine_chunks(), content_text)
+        enc = pc.dictionary_encode(texts)
+        distinct = enc.dictionary.to_pylist()
+        long_enough = np.array([len(t.split()) >= min_text_words for t in distinct], dtype=bool)
+        if "text" in kinds:
+            digests = pa.array([_digest(t) if ok else None for t, ok in zip(distinct, long_enough, strict=True)], pa.string())
+            parts.append(_rows("text", account, post, ts, pc.take(digests, enc.indices)))
+        if "neardup" in kinds:
+            idx = np.flatnonzero(long_enough)
+            groups = near_duplicate_groups([distinct[i] for i in idx], threshold=near_threshold, num_perm=num_perm)
+            labels: list[str | None] = [None] * len(distinct)
+            for i, g in zip(idx, groups, strict=True):
+                labels[i] = g
+            parts.append(_rows("neardup", account, post, ts, pc.take(pa.array(labels, pa.string()), enc.indices)))
+    return pa.concat_tables(parts) if parts else KEYS_SCHEMA.empty_table()
