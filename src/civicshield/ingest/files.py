@@ -60,7 +60,7 @@ def find_tables(dataset: Path) -> Layout:
     for name in REQUIRED_TABLES:
         if name not in found:
             raise DataError(
-                str(dataset / f"{name}.parquet"), None, None, f"required table '{name}' is missing (no {name}.parquet, .csv or .jsonl)"
+                str(dataset), None, None, f"required table '{name}' is missing (no {name}.parquet, {name}.csv or {name}.jsonl)"
             )
     files: dict[str, tuple[TableFile, ...]] = {}
     for name in TABLES:

@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 
 from civicshield.ingest.convert import MAX_FIELD_BYTES
 
+_JSON_KINDS = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "a boolean", type(None): "null"}
 _BAD = re.compile("[\udc80-\udcff]")
 
 
@@ -89,7 +90,7 @@ def describe_json_line(raw: bytes) -> tuple[str | None, str]:
             return None, _utf8_msg(text)
         return None, f"not valid JSON ({e.msg} at character {e.pos})"
     if not isinstance(obj, dict):
-        return None, f"expected a JSON object, got {type(obj).__name__ if obj is not None else 'null'}"
+        return None, f"expected a JSON object, got {_JSON_KINDS.get(type(obj), 'a value')}"
     for key, value in obj.items():
         if isinstance(value, str) and _BAD.search(value):
             return key, _utf8_msg(value)

@@ -125,7 +125,7 @@ def open_jsonl(con: duckdb.DuckDBPyConnection, tf: TableFile, name: str) -> Sour
     limit = f"AND rowid + 1 < {problem.row}" if problem else ""
     bad = con.execute(
         f"SELECT min(rowid) + 1 FROM {lines} WHERE trim(line) <> '' "
-        f"AND NOT coalesce(json_valid(line) AND json_type(line) = 'OBJECT', false) {limit}"
+        f"AND coalesce(CASE WHEN json_valid(line) THEN json_type(line) END, '') <> 'OBJECT' {limit}"
     ).fetchone()[0]
     if bad is not None:
         col, msg = jsonl_line_problem(tf.path, bad)
@@ -134,7 +134,7 @@ def open_jsonl(con: duckdb.DuckDBPyConnection, tf: TableFile, name: str) -> Sour
     keys = [
         r[0]
         for r in con.execute(
-            f"SELECT DISTINCT unnest(json_keys(line)) AS k FROM {lines} WHERE trim(line) <> '' {limit} ORDER BY k"
+            f"SELECT DISTINCT unnest(json_keys(CASE WHEN json_valid(line) THEN line END)) AS k FROM {lines} WHERE trim(line) <> '' {limit} ORDER BY k"
         ).fetchall()
     ]
     table = TABLES[tf.table]
@@ -165,7 +165,7 @@ def open_parquet(con: duckdb.DuckDBPyConnection, tf: TableFile, name: str) -> So
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {rel}").fetchall()
     except duckdb.Error as e:
-        raise DataError(tf.shown, None, None, f"not a readable Parquet file ({_first_line(e)})") from None
+        raise DataError(tf.shown, None, None, f"not a readable Parquet file ({_first_line(e, tf)})") from None
     table = TABLES[tf.table]
     fields, order, extras = {}, [], []
     for col_name, col_type, *_ in described:
@@ -179,9 +179,12 @@ def open_parquet(con: duckdb.DuckDBPyConnection, tf: TableFile, name: str) -> So
     return Source(tf, rel, "(file_row_number + 1)", fields, order, extras)
 
 
-def _first_line(e: Exception) -> str:
+def _first_line(e: Exception, tf: TableFile) -> str:
+    """DuckDB's reason without its error class and with the file's own name
+    (the full path is already at the front of the message)."""
     text = str(e).splitlines()[0]
-    return text.split(": ", 1)[1] if text.startswith(("Invalid Input Error", "IO Error")) else text
+    text = text.split(": ", 1)[1] if text.startswith(("Invalid Input Error", "IO Error")) else text
+    return text.replace(str(tf.path), tf.path.name)
 
 
 OPENERS = {"csv": open_csv, "jsonl": open_jsonl, "parquet": open_parquet}
@@ -191,4 +194,4 @@ def open_source(con: duckdb.DuckDBPyConnection, tf: TableFile, name: str) -> Sou
     try:
         return OPENERS[tf.fmt](con, tf, name)
     except duckdb.Error as e:
-        raise DataError(tf.shown, None, None, f"cannot read the file ({_first_line(e)})") from None
+        raise DataError(tf.shown, None, None, f"cannot read the file ({_first_line(e, tf)})") from None
