@@ -69,11 +69,13 @@ def ingest(
             summary = ingest_dataset(dataset, open_workspace(workspace), progress=bar)
     except CivicshieldError as e:
         _fail(e)
-    t = Table(title=f"Ingested {dataset}")
+    t = Table(title=f"{'Unchanged, already loaded' if summary.unchanged else 'Ingested'}: {dataset}")
     t.add_column("table")
     t.add_column("rows", justify="right")
     for name, n in summary.rows.items():
         t.add_row(name, f"{n:,}")
+    for note in summary.notes:
+        err.print(f"note: {note}", highlight=False, markup=False, soft_wrap=True)
     out.print(t)
 
 
