@@ -4,6 +4,7 @@ from civicshield.detect.content import (
     ai_media,
     election_content,
     impersonation,
+    paid_promotion,
     political_ads,
     recruitment,
     state_media,
@@ -16,4 +17,5 @@ DETECTORS: tuple = (
     ai_media.DETECTOR,
     state_media.DETECTOR,
     recruitment.DETECTOR,
+    paid_promotion.DETECTOR,
 )
