@@ -201,6 +201,58 @@ def demo(
 # --- network commands (coordination, networks) ---
 
 
+@app.command()
+def networks(workspace: Workspace_ = Path("workspace")) -> None:
+    """Print the coordinated networks found by 'detect': size, reach, origin, target, what they promote."""
+    from civicshield.detect.network.reports import network_reports
+    from civicshield.workspace import open_workspace
+
+    try:
+        rows = network_reports(open_workspace(workspace))
+    except CivicshieldError as e:
+        _fail(e)
+    if not rows:
+        out.print("no coordinated networks (run 'civicshield detect' first)")
+        return
+    t = Table(title="Coordinated networks")
+    for col in ("network", "score", "accounts", "followers", "operates from", "registered", "targets", "promotes",
+                "top hashtags", "active"):
+        t.add_column(col)
+    for r in rows:
+        t.add_row(
+            r["network_id"], f"{r['score']:.2f}", str(r["account_count"]), f"{r['total_followers']:,}",
+            ", ".join(f"{c} {n}" for c, n in r["login_countries"].items()) or "-",
+            ", ".join(f"{c} {n}" for c, n in r["registration_countries"].items()) or "-",
+            f"{r['target_country'] or '-'} ({r['target_language'] or '-'})",
+            ", ".join(p["name"] for p in r["promotes"]) or "-", " ".join("#" + h for h in r["top_hashtags"]),
+            f"{(r['first_activity'] or '')[:10]} .. {(r['last_activity'] or '')[:10]}",
+        )
+    out.print(t)
+    for r in rows:
+        out.print(f"[bold]{r['network_id']}[/] strongest evidence:", highlight=False)
+        for e in r["strongest_evidence"]:
+            out.print(f"  {e['at']}  {e['kind']} {e['key'][:70]!r}: {e['accounts']} accounts, gap {e['min_gap_s']} s",
+                      highlight=False, markup=False)
+
+
+@app.command()
+def coordination(
+    coortweet: Annotated[Path, typer.Option("--coortweet", help="CSV with object_id, account_id, content_id, timestamp_share.")],
+    window: Annotated[float, typer.Option(help="Seconds two shares of one object may be apart.")] = 60,
+    min_participation: Annotated[int, typer.Option(help="Keep account pairs with at least this many co-shares.")] = 1,
+    out_prefix: Annotated[Path, typer.Option("--out", help="Writes OUT.graphml and OUT.csv.")] = Path("coshare"),
+) -> None:
+    """Build the co-share network of a CooRTweet-format CSV (GraphML and CSV edge list)."""
+    from civicshield.detect.network.coortweet import coortweet_network
+
+    try:
+        net = coortweet_network(coortweet, window, min_participation, out_prefix)
+    except (CivicshieldError, ValueError) as e:
+        _fail(e)
+    out.print(f"{net.shares:,} shares -> {net.edges.num_rows:,} edges between {net.accounts:,} accounts; "
+              f"wrote {net.graphml} and {net.csv}")
+
+
 # --- engagement commands (recount) ---
 
 
