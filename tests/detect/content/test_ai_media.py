@@ -40,11 +40,14 @@ def test_ai_media_kinds_and_lookalikes(make_workspace, shared_dir, tmp_path):
     ws = make_workspace(accounts=[account(f"u{i}") for i in range(1, 6)], posts=POSTS)
     media_dir(shared_dir, ws.path / "media")  # the default: <workspace>/media
     found = run(ws, ai_media.DETECTOR)
-    assert post_ids(found, "unlabelled_ai") == {"ai-unlabelled", "ai-algorithmic", "ai-composite", "ai-tampered"}
+    assert post_ids(found, "unlabelled_ai") == {"ai-unlabelled", "ai-algorithmic", "ai-composite", "ai-tampered",
+                                                "ai-candidate"}
     assert post_ids(found, "misleading_ai") == {"ai-candidate", "ai-candidate-labelled"}
-    by = {f.post_ids[0]: f for f in found}
-    assert by["ai-candidate"].evidence["names"] == ["cand-georgescu"]
-    assert by["ai-candidate"].evidence["action"] == "review"
+    by = {f.post_ids[0]: f for f in found if f.kind == "unlabelled_ai"}
+    review = {f.post_ids[0]: f for f in found if f.kind == "misleading_ai"}
+    assert review["ai-candidate"].evidence["names"] == ["cand-georgescu"]
+    assert review["ai-candidate"].evidence["action"] == "review"
+    assert by["ai-candidate"].evidence["action"] == "apply AI-generated label"
     assert by["ai-composite"].evidence["ai_source_types"] == ["compositeWithTrainedAlgorithmicMedia",
                                                               "trainedAlgorithmicMedia"]
     tampered = by["ai-tampered"]

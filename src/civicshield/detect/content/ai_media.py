@@ -4,9 +4,8 @@ A post whose media carries a C2PA manifest with an AI digitalSourceType
 (see ``civicshield.media``) is AI media.  Without the creator's
 ``ai_label`` it is ``unlabelled_ai`` and gets the label automatically.  If
 it shows or names a candidate or official (caption, hashtags or the
-manifest's title name one) it is ``misleading_ai`` and goes to review
-instead, whether labelled or not: a label does not make a fake candidate
-video acceptable, and review decides the label too.
+manifest's title name one) it is also ``misleading_ai`` and goes to review,
+labelled or not: a label does not make a fake candidate video acceptable.
 
 The manifest's validation state goes into the evidence.  An ``Invalid``
 manifest (hashes that no longer match, a missing ingredient) still records
@@ -71,24 +70,24 @@ def run(ctx, params):
         names = matcher.assess_text(" ".join(x for x in (cols["text"][i], cred.title) if x), cols["hashtags"][i])
         people = names.candidate_refs + tuple(t.ref for t in names.terms if t.kind == "party")
         labelled = bool(cols["ai_label"][i])
-        kind = "misleading_ai" if people else "unlabelled_ai"
-        if kind == "unlabelled_ai" and labelled:
-            continue
-        evidence = {**cred.evidence(), "media_path": rel, "account_id": cols["account_id"][i],
-                    "ai_label": labelled, "ai_source_types": list(cred.ai_source_types)}
+        base = {**cred.evidence(), "media_path": rel, "account_id": cols["account_id"][i],
+                "ai_label": labelled, "ai_source_types": list(cred.ai_source_types)}
+        kinds = []
+        if not labelled:
+            kinds.append(("unlabelled_ai", {"action": "apply AI-generated label"}))
         if people:
-            evidence["names"] = sorted(set(people))
-            evidence["matched_terms"] = names.evidence()
-        evidence["action"] = "review" if kind == "misleading_ai" else "apply AI-generated label"
-        yield Finding(
-            kind=kind,
-            detector=NAME,
-            score=1.0 if cred.valid else params["invalid_score"],
-            post_ids=(pid,),
-            first_seen=cols["created_at"][i],
-            last_seen=cols["created_at"][i],
-            evidence=evidence,
-        )
+            kinds.append(("misleading_ai", {"action": "review", "names": sorted(set(people)),
+                                            "matched_terms": names.evidence()}))
+        for kind, extra in kinds:
+            yield Finding(
+                kind=kind,
+                detector=NAME,
+                score=1.0 if cred.valid else params["invalid_score"],
+                post_ids=(pid,),
+                first_seen=cols["created_at"][i],
+                last_seen=cols["created_at"][i],
+                evidence={**base, **extra},
+            )
 
 
 DETECTOR = Detector(

@@ -46,7 +46,8 @@ DECORATIONS = frozenset(
 # Self-declared non-impersonation, folded; matched as whole words in bio or
 # display name.
 DISCLAIMERS = (
-    "fan", "fans", "fanpage", "fanclub", "fan club", "supporter", "supporters", "sustinator", "sustinatoare",
+    "fan", "fans", "fani", "fanii", "fanilor", "fanpage", "fanclub", "fan club", "nu este pagina oficiala",
+    "nu este contul oficial", "supporter", "supporters", "sustinator", "sustinatoare",
     "sustinatori", "simpatizant", "not affiliated", "neafiliat", "unofficial", "neoficial", "neoficiala",
     "parody", "parodie", "satire", "satira", "rajongo", "rajongoi", "nem hivatalos", "not the real",
 )

@@ -23,7 +23,7 @@ from civicshield.text import content_text, fold, hashtags_in, normalize_url
 NAME = "recruitment"
 
 PARAMS = (
-    Param("window_minutes", int, 30, "Minutes after an instruction within which a post counts as following it.",
+    Param("window_minutes", int, 60, "Minutes after an instruction within which a post counts as following it.",
           low=1, high=24 * 60),
     Param("min_instructions", int, 2, "Distinct instructions an account must follow to be flagged.", low=1, high=100),
     Param("max_prior_uses", int, 3, "A hashtag used more often than this in the day before the message is not "
