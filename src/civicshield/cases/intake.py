@@ -297,8 +297,12 @@ def _recompute(s: Session, case: Case, election, accounts: dict, posts: dict, no
 def _snapshot_evidence(s: Session, case: Case, accounts: dict, posts: dict) -> None:
     ents = s.execute(sa.select(CaseEntity.etype, CaseEntity.eid).where(CaseEntity.case_id == case.id,
                                                                       CaseEntity.etype.in_(("account", "post"))))
+    wanted = set(ents)
+    # a post's author is evidence too (account type, creation date), though
+    # not an entity the case is "about": it does not pull other posts in
+    wanted |= {("account", posts[eid]["account_id"]) for etype, eid in list(wanted) if etype == "post" and eid in posts}
     rows = []
-    for etype, eid in ents:
+    for etype, eid in sorted(wanted):
         src = accounts.get(eid) if etype == "account" else posts.get(eid)
         if src is None:
             continue
