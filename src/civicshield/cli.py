@@ -296,6 +296,58 @@ def recount(
 
 # --- gate commands (gate serve, gate replay) ---
 
+gate_app = typer.Typer(help="The real-time gate: allow, challenge or block sign-ups and engagement.", no_args_is_help=True)
+app.add_typer(gate_app, name="gate")
+
+
+@gate_app.command("serve")
+def gate_serve(
+    redis: Annotated[str | None, typer.Option("--redis", help="Redis URL for shared state; in-process state without it.")] = None,
+    rules: Annotated[Path | None, typer.Option("--rules", help="Rules file (TOML); the shipped rules without it.")] = None,
+    shadow: Annotated[bool, typer.Option("--shadow", help="Decide and log, but answer allow.")] = False,
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8090,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    workers: Annotated[int, typer.Option(help="Worker processes (more than one needs --redis).")] = 1,
+) -> None:
+    """Serve POST /v1/signup and POST /v1/engagement until interrupted."""
+    from civicshield.gate.app import serve
+
+    try:
+        serve(redis_url=redis, rules_path=rules, shadow=shadow, host=host, port=port, workers=workers)
+    except CivicshieldError as e:
+        _fail(e)
+
+
+@gate_app.command("replay")
+def gate_replay(
+    dataset: Annotated[Path, typer.Argument(help="Dataset folder with signups and/or engagements.")],
+    rules: Annotated[Path | None, typer.Option("--rules", help="Rules file (TOML); the shipped rules without it.")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the figures as JSON here.")] = None,
+) -> None:
+    """Feed a dataset's sign-ups and engagements through the gate in time order; score against truth."""
+    from civicshield.gate import Gate, load_rules
+    from civicshield.gate.replay import replay
+
+    try:
+        with progress_bar("replay") as bar:
+            fig = replay(dataset, gate=Gate(rules=load_rules(rules)), progress=bar)
+    except CivicshieldError as e:
+        _fail(e)
+    t = Table(title=f"Gate replay of {dataset} (rules {fig.rules_version})")
+    for col in ("activity", "total", "stopped", "share"):
+        t.add_column(col, justify="left" if col == "activity" else "right")
+    for name in ("genuine_signups", "spam_signups", "other_signups", "genuine_engagements", "farm_engagements",
+                 "other_engagements"):
+        tally = getattr(fig, name)
+        t.add_row(name.replace("_", " "), f"{tally.total:,}", f"{tally.stopped:,}", f"{tally.share:.2%}")
+    out.print(t)
+    if not fig.labelled:
+        out.print("no truth/labels.jsonl: every account counts as genuine")
+    out.print(f"targets (genuine <= 0.5% stopped, farm and spam >= 80%): {'met' if fig.meets_targets() else 'NOT met'}")
+    if json_out:
+        json_out.write_text(json.dumps(fig.to_dict(), indent=2))
+
+
 
 def main() -> None:
     try:
