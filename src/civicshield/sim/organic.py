@@ -1,0 +1,92 @@
+"""The organic population: ordinary accounts and their devices and networks.
+
+Accounts are rows in ``World``; what bulk activity needs per account is kept
+in numpy arrays (``Population``) so that millions of actions can be drawn
+vectorised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from civicshield.sim import vocab
+from civicshield.sim.world import DAY, World, epoch
+
+COUNTRIES = np.array(["RO", "MD", "HU", "IT", "ES", "DE", "GB"])
+COUNTRY_P = np.array([0.85, 0.04, 0.02, 0.035, 0.025, 0.02, 0.01])
+
+
+@dataclass
+class Population:
+    ids: list[str]
+    created: np.ndarray  # unix seconds
+    weight: np.ndarray  # relative activity, heavy-tailed
+    lang: np.ndarray  # "ro" / "hu" / "en"
+    country: np.ndarray
+    device: list[str]
+    ip: list[str]
+    mobile_ip: list[str]
+    asn: list[str]
+    followers: np.ndarray
+    creator: np.ndarray  # bool
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def carrier_nats(w: World) -> dict[str, list[tuple[str, str]]]:
+    """Mobile carriers put thousands of phones behind a few CGNAT prefixes."""
+    nats: dict[str, list[tuple[str, str]]] = {}
+    for cc, asn, blocks in (("RO", "AS8708", ((188, 25), (5, 2))), ("RO", "AS12302", ((89, 137),)),
+                            ("RO", "AS9050", ((37, 251),))):
+        for a, b in blocks:
+            for c in range(3):
+                nats.setdefault(cc, []).append((f"{a}.{b}.{100 + c}.0/24", asn))
+    return nats
+
+
+def make_population(w: World, n: int, hungarian_share: float = 0.07) -> Population:
+    r = w.rng
+    # Sign-ups grew year on year; ~4% of accounts are new during the watch.
+    lo, hi = epoch(dt.date(2012, 3, 1)), w.end - DAY
+    created = (lo + (r.beta(2.6, 1.0, size=n) * (hi - lo))).astype(np.int64)
+    kinds = r.choice(np.array(["personal", "creator", "business"]), size=n, p=[0.885, 0.08, 0.035])
+    country = r.choice(COUNTRIES, size=n, p=COUNTRY_P)
+    hungarian = (r.random(n) < hungarian_share) | (country == "HU")
+    nats = carrier_nats(w)["RO"]
+    ids, devices, ips, mips, asns = [], [], [], [], []
+    lang = np.where(hungarian, "hu", "ro").astype("<U2")
+    lang[(country != "RO") & (country != "MD") & (country != "HU") & (r.random(n) < 0.3)] = "en"
+    for i in range(n):
+        aid = w.add_account(created=int(created[i]), hungarian=bool(hungarian[i]), kind=str(kinds[i]),
+                            country=str(country[i]), language=str(lang[i]), verified=bool(kinds[i] == "creator" and r.random() < 0.05),
+                            bulk=True)
+        if r.random() < 0.006:
+            w.acc[aid]["status"] = "deleted"
+        ids.append(aid)
+        devices.append(w.device())
+        ip, asn, _ = w.ip_prefix(str(country[i]))
+        ips.append(ip)
+        asns.append(asn)
+        mips.append(nats[int(r.integers(len(nats)))][0] if country[i] == "RO" else ip)
+    weight = r.pareto(1.6, size=n) + 0.05
+    weight[kinds == "creator"] *= 3
+    followers = np.array([w.acc[a]["follower_count"] for a in ids], dtype=np.int64)
+    return Population(ids, created, weight, lang, country, devices, ips, mips, asns, followers, kinds == "creator")
+
+
+def organic_signups(w: World, pop: Population) -> None:
+    """Every account created during the watch has its sign-up attempt; a few
+    ordinary attempts fail (typo'd e-mail, abandoned SMS check)."""
+    r = w.rng
+    for i in np.nonzero(pop.created >= w.start)[0]:
+        country = str(pop.country[i])
+        w.signup(int(pop.created[i]) - int(r.integers(20, 400)), pop.device[i], pop.ip[i], country,
+                 str(r.choice(vocab.EMAIL_DOMAINS)), country, str(r.choice(vocab.USER_AGENTS)), pop.ids[i])
+    for _ in range(max(3, len(pop) // 150)):
+        ip, _, cc = w.ip_prefix("RO")
+        w.signup(w.at(w.start, w.end), w.device(), ip, cc, str(r.choice(vocab.EMAIL_DOMAINS)), cc,
+                 str(r.choice(vocab.USER_AGENTS)), None)

@@ -1,0 +1,219 @@
+"""The simulator's dataset: contract conformance, ground truth, determinism."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from civicshield.contract import FINDING_KINDS, TABLES
+from civicshield.election import load_election
+from civicshield.errors import ParameterError
+from civicshield.sim import SimConfig, SimResult, simulate
+from civicshield.store.build import arrow_schema
+from civicshield.text import fold
+
+FAMILIES = {"viral_moment", "trending_sound", "fan_club", "shared_surname", "fan_account", "returning_user",
+            "campus_nat", "unpaid_creator", "commercial_ad", "commercial_branded", "labelled_ai", "edited_photo",
+            "domestic_state_media", "recruitment_hashtag_later", "claim_topic"}
+
+
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def _table(ds: Path, name: str):
+    files = sorted(ds.glob(f"{name}.parquet")) + sorted(ds.glob(f"{name}-*.parquet"))
+    return pq.read_table(files) if len(files) > 1 else pq.read_table(files[0])
+
+
+def test_every_table_follows_the_contract(small_dataset):
+    for name, spec in TABLES.items():
+        t = _table(small_dataset, name)
+        assert t.schema.names == list(spec.names), name
+        assert t.schema.equals(arrow_schema(name)), name
+        assert len(t) > 0, f"{name} is empty"
+        for col in spec.columns:
+            values = t.column(col.name)
+            if col.required:
+                assert values.null_count == 0, f"{name}.{col.name} has nulls"
+            if col.enum:
+                assert set(values.drop_null().to_pylist()) <= set(col.enum), f"{name}.{col.name}"
+        if spec.primary_key:
+            keys = list(zip(*(t.column(k).to_pylist() for k in spec.primary_key), strict=True))
+            assert len(keys) == len(set(keys)), f"duplicate primary key in {name}"
+
+
+def test_ids_look_like_platform_ids_and_hashtags_are_normalised(small_dataset):
+    accounts, posts = _table(small_dataset, "accounts"), _table(small_dataset, "posts")
+    for ids in (accounts.column("account_id").to_pylist(), posts.column("post_id").to_pylist()):
+        assert all(re.fullmatch(r"[1-8]\d{18}", i) for i in ids)
+    tags = [h for row in posts.column("hashtags").to_pylist() for h in row]
+    assert tags and all(h == h.lower() and not h.startswith("#") and " " not in h for h in tags)
+    hashes = [h for h in accounts.column("avatar_hash").to_pylist() if h]
+    assert all(re.fullmatch(r"[0-9a-f]{64}", h) for h in hashes)
+
+
+def test_references_resolve(small_dataset):
+    con = duckdb.connect()
+    ds = small_dataset
+    con.execute(f"CREATE VIEW accounts AS SELECT * FROM '{ds}/accounts.parquet'")
+    con.execute(f"CREATE VIEW posts AS SELECT * FROM '{ds}/posts.parquet'")
+    con.execute(f"CREATE VIEW engagements AS SELECT * FROM '{ds}/engagements.parquet'")
+    assert con.execute("SELECT count(*) FROM posts WHERE account_id NOT IN (SELECT account_id FROM accounts)").fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM engagements WHERE actor_id NOT IN (SELECT account_id FROM accounts)").fetchone()[0] == 0
+    dangling = con.execute("""SELECT count(*) FROM engagements WHERE target_id NOT IN (SELECT post_id FROM posts)
+                          AND target_id NOT IN (SELECT account_id FROM accounts)""").fetchone()[0]
+    assert dangling == 0
+    # nobody acts before their account exists, nor reacts before the post exists
+    assert con.execute("""SELECT count(*) FROM engagements e JOIN accounts a ON a.account_id = e.actor_id
+                      WHERE e.created_at < a.created_at""").fetchone()[0] == 0
+    assert con.execute("""SELECT count(*) FROM engagements e JOIN posts p ON p.post_id = e.target_id
+                      WHERE e.created_at < p.created_at""").fetchone()[0] == 0
+    election = load_election(ds / "election.toml")
+    ids = {r[0] for r in con.execute("SELECT account_id FROM accounts").fetchall()}
+    assert len(election.candidates) >= 5 and len(election.parties) >= 3
+    for c in election.candidates:
+        assert c.official_account_ids and set(c.official_account_ids) <= ids
+        assert all(re.fullmatch(r"[0-9a-f]{64}", h) for h in c.avatar_hashes)
+
+
+def test_every_finding_kind_is_planted_by_several_operations(small_dataset):
+    labels = _jsonl(small_dataset / "truth" / "labels.jsonl")
+    ops = defaultdict(set)
+    entities = defaultdict(set)
+    for lb in labels:
+        assert lb["kind"] in FINDING_KINDS
+        assert lb["entity"] in FINDING_KINDS[lb["kind"]][0], lb
+        ops[lb["kind"]].add(lb["operation"])
+        entities[lb["kind"]].add(lb["entity"])
+    for kind, (allowed, _) in FINDING_KINDS.items():
+        assert len(ops[kind]) >= 2, f"{kind}: {ops[kind]}"
+        assert entities[kind] == set(allowed), kind
+    claims = {c["claim"] for c in _jsonl(small_dataset / "truth" / "claims.jsonl")}
+    assert ops["election_misinformation"] == claims
+
+
+def test_labels_point_at_real_entities(small_dataset):
+    accounts = set(_table(small_dataset, "accounts").column("account_id").to_pylist())
+    posts = set(_table(small_dataset, "posts").column("post_id").to_pylist())
+    e = _table(small_dataset, "engagements")
+    engagements = {f"{a}|{b}|{c}" for a, b, c in zip(*(e.column(k).to_pylist() for k in ("actor_id", "action", "target_id")), strict=True)}
+    known = {"account": accounts, "post": posts, "engagement": engagements}
+    for row in _jsonl(small_dataset / "truth" / "labels.jsonl") + _jsonl(small_dataset / "truth" / "lookalikes.jsonl"):
+        assert row["id"] in known[row["entity"]], row
+
+
+def test_fake_engagement_labels_every_action_of_a_farm_account(small_dataset):
+    labels = _jsonl(small_dataset / "truth" / "labels.jsonl")
+    farm = {lb["id"] for lb in labels if lb["kind"] == "fake_engagement" and lb["entity"] == "account"}
+    labelled = {lb["id"] for lb in labels if lb["kind"] == "fake_engagement" and lb["entity"] == "engagement"}
+    e = _table(small_dataset, "engagements")
+    made = {f"{a}|{b}|{c}" for a, b, c in zip(*(e.column(k).to_pylist() for k in ("actor_id", "action", "target_id")), strict=True)
+            if a in farm}
+    assert made and made == labelled
+
+
+def test_lookalikes_cover_every_family_and_are_not_labelled_as_what_they_mimic(small_dataset):
+    looks = _jsonl(small_dataset / "truth" / "lookalikes.jsonl")
+    assert {lk["family"] for lk in looks} == FAMILIES
+    labelled = {(lb["entity"], lb["id"], lb["kind"]) for lb in _jsonl(small_dataset / "truth" / "labels.jsonl")}
+    for lk in looks:
+        for kind in lk["mimics"]:
+            assert (lk["entity"], lk["id"], kind) not in labelled, lk
+
+
+def _terms(election) -> set[str]:
+    terms = {fold(k) for k in election.keywords}
+    for c in election.candidates:
+        terms |= {fold(c.name)} | {fold(a) for a in c.aliases}
+    for p in election.parties:
+        terms |= {fold(p.name)} | {fold(a) for a in p.aliases}
+    return terms | {"alegeri2024", "prezidentiale2024", "votez", "turul1", "valasztas", "elnokvalasztas"}
+
+
+def test_election_content_truth_matches_what_posts_say(small_dataset):
+    election = load_election(small_dataset / "election.toml")
+    terms = _terms(election)
+    labelled = {lb["id"] for lb in _jsonl(small_dataset / "truth" / "labels.jsonl") if lb["kind"] == "election_content"}
+    posts = _table(small_dataset, "posts").select(["post_id", "text", "hashtags"]).to_pylist()
+
+    def about(p) -> bool:
+        words = fold(p["text"]).replace("!", " ").replace(",", " ").replace(".", " ").replace(":", " ").split()
+        text = " ".join(words)
+        return any(re.search(rf"(^|\s){re.escape(t)}", text) for t in terms) or any(
+            any(t.replace(" ", "") in h for t in terms) for h in p["hashtags"])
+
+    wrong_pos = [p for p in posts if p["post_id"] in labelled and not about(p)]
+    wrong_neg = [p for p in posts if p["post_id"] not in labelled and about(p)]
+    assert not wrong_pos[:5]
+    assert not wrong_neg[:5]
+    assert 0.1 < len(labelled) / len(posts) < 0.85  # small populations are op-heavy: ops do not shrink with them
+
+
+def test_same_seed_same_bytes_other_seed_differs(tmp_path):
+    cfg = SimConfig(seed=3, accounts=300, scale=0.3)
+
+    def digest(ds: Path) -> dict[str, str]:
+        return {p.relative_to(ds).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(ds.rglob("*")) if p.is_file() and "media" not in p.parts}
+
+    a, b = digest(simulate(tmp_path / "a", cfg).path), digest(simulate(tmp_path / "b", cfg).path)
+    assert a == b and "engagements.parquet" in a
+    other = simulate(tmp_path / "c", SimConfig(seed=4, accounts=300, scale=0.3))
+    c = digest(other.path)
+    assert c["accounts.parquet"] != a["accounts.parquet"]
+    per_op = defaultdict(int)
+    for lb in _jsonl(tmp_path / "a" / "truth" / "labels.jsonl"):
+        per_op[(lb["kind"], lb["operation"])] += 1
+    per_op_c = defaultdict(int)
+    for lb in _jsonl(other.path / "truth" / "labels.jsonl"):
+        per_op_c[(lb["kind"], lb["operation"])] += 1
+    assert sorted(per_op.values()) != sorted(per_op_c.values())
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_text_formats_hold_the_same_rows_as_parquet(tmp_path, fmt):
+    cfg = dict(seed=5, accounts=300, scale=0.3)
+    pq_ds = simulate(tmp_path / "pq", SimConfig(**cfg)).path
+    res = simulate(tmp_path / fmt, SimConfig(fmt=fmt, **cfg))
+    assert isinstance(res, SimResult)
+    con = duckdb.connect()
+    for name in ("posts", "engagements", "accounts"):
+        want = _table(pq_ds, name)
+        path = res.path / f"{name}.{fmt}"
+        if fmt == "csv":
+            got = con.sql(f"SELECT * FROM read_csv('{path}', all_varchar=true)").to_arrow_table()
+        else:
+            got = con.sql(f"SELECT * FROM read_json('{path}', format='newline_delimited')").to_arrow_table()
+        assert len(got) == len(want) == res.rows[name]
+        assert got.column_names == want.column_names
+    posts = [json.loads(line) for line in (tmp_path / "jsonl" / "posts.jsonl").read_text().splitlines()] if fmt == "jsonl" else None
+    if posts:
+        assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", p["created_at"]) for p in posts)
+        assert all(isinstance(p["hashtags"], list) for p in posts)
+    if fmt == "csv":
+        row = con.execute(f"SELECT created_at, hashtags FROM read_csv('{res.path}/posts.csv', all_varchar=true) "
+                      "WHERE hashtags LIKE '% %' LIMIT 1").fetchone()
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", row[0]) and "[" not in row[1]
+
+
+def test_refuses_a_non_empty_folder(tmp_path):
+    (tmp_path / "x.txt").write_text("keep me")
+    with pytest.raises(ValueError, match="not an empty folder"):
+        simulate(tmp_path, SimConfig(accounts=300))
+    assert [p.name for p in tmp_path.iterdir()] == ["x.txt"]
+
+
+@pytest.mark.parametrize("bad", [dict(accounts=10), dict(scale=0), dict(fmt="xlsx"), dict(country="Romania"),
+                                 dict(languages=("de",)), dict(seed=-1), dict(candidates=("Solo",))])
+def test_bad_config_is_refused(tmp_path, bad):
+    with pytest.raises(ParameterError, match="parameter of SimConfig must be"):
+        simulate(tmp_path / "o", SimConfig(**bad))
+    assert not (tmp_path / "o").exists()
