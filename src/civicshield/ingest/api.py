@@ -86,6 +86,7 @@ def ingest_dataset(dataset: Path, workspace: Workspace, progress: Progress | Non
         con = duckdb.connect(str(new))
         try:
             con.execute("SET TimeZone = 'UTC'")
+            con.execute("SET enable_progress_bar = false")  # progress goes through our callback
             con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
             con.execute("SET temp_directory = ?", [str(tmp / "spill")])
             con.execute("SET preserve_insertion_order = true")  # staging row numbers rely on it
