@@ -95,6 +95,9 @@ class RedisState:
     def unconfirm(self, kind: str, ids: list[str]) -> int:
         return self._call(lambda: self.r.srem(self.prefix + confirmed_key(kind), *ids)) if ids else 0
 
+    def members(self, kind: str) -> set[str]:
+        return {m.decode() for m in self._call(lambda: self.r.smembers(self.prefix + confirmed_key(kind)))}
+
     def add_counts(self, counts: dict[str, int]) -> None:
         if not counts:
             return

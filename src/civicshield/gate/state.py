@@ -108,6 +108,8 @@ class GateState(Protocol):
 
     def unconfirm(self, kind: str, ids: list[str]) -> int: ...
 
+    def members(self, kind: str) -> set[str]: ...
+
     def add_counts(self, counts: dict[str, int]) -> None: ...
 
     def counts(self) -> dict[str, int]: ...
@@ -203,6 +205,9 @@ class MemoryState:
         before = len(s)
         s.difference_update(ids)
         return before - len(s)
+
+    def members(self, kind: str) -> set[str]:
+        return set(self._sets.get(confirmed_key(kind), ()))
 
     def add_counts(self, counts: dict[str, int]) -> None:
         for k, n in counts.items():
