@@ -240,6 +240,9 @@ def _upsert_finding(s: Session, actor: Actor, case: Case, f: dict, known: dict, 
         summary.new_findings += 1
         return True
     changed = {k: v for k, v in fields.items() if getattr(cf, k) != v}
+    # The previous values go into the audit entry: an update never loses
+    # what a finding said before (legal holds rely on that).
+    previous = json.loads(audit.canonical({k: getattr(cf, k) for k in changed}))
     if cf.case_id != case.id:
         cf.case_id = case.id
     if changed or cf.withdrawn:
@@ -248,7 +251,7 @@ def _upsert_finding(s: Session, actor: Actor, case: Case, f: dict, known: dict, 
         was_withdrawn, cf.withdrawn, cf.updated_at = cf.withdrawn, False, utcnow()
         s.flush()
         audit.record(s, actor, "finding.updated", f"case:{case.id}",
-                     {"finding_id": cf.finding_id, "changed": sorted(changed), "restored": was_withdrawn})
+                     {"finding_id": cf.finding_id, "previous": previous, "restored": was_withdrawn})
         summary.updated_findings += 1
         return bool(set(changed) & {"account_ids", "post_ids", "engagements"}) or was_withdrawn
     return False
