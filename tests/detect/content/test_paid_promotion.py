@@ -41,8 +41,13 @@ def test_campaign_found_organic_creators_not(make_workspace):
     # ordinary accounts (not creators) copying the script: the coordination detectors' job
     for i in range(4):
         posts.append(post(f"fan-{i}", f"fan{i}", SCRIPT.format(n=""), minutes=i * 20, hashtags=TAGS))
+    # a debate: a crowd of ordinary accounts and a few creators post the same reaction within the hour
+    for i in range(24):
+        posts.append(post(f"debate-{i}", f"crowd{i}" if i >= 4 else f"own{i}", "Sincer, dezbaterea a fost slabă",
+                          minutes=10 * 24 * HOUR + i * 2, hashtags=["dezbatere", "alegeri2024"]))
     accounts = (creators("paid", 6) + creators("disc", 3) + creators("own", 6)
-                + [account(f"fan{i}", follower_count=120) for i in range(4)])
+                + [account(f"fan{i}", follower_count=120) for i in range(4)]
+                + [account(f"crowd{i}", follower_count=300) for i in range(4, 24)])
     ws = make_workspace(accounts=accounts, posts=posts)
     found = run(ws, paid_promotion.DETECTOR)
     assert len(found) == 1

@@ -24,21 +24,23 @@ from civicshield.media import read_credentials
 NAME = "ai_media"
 
 PARAMS = (
-    Param("media_dir", str, "", "Folder that posts.media_path is relative to; empty: the one ingest recorded, "
-          "else <workspace>/media."),
+    Param("media_dir", str, "", "Folder that posts.media_path is relative to; empty: the ingested dataset's "
+          "media/, else <workspace>/media."),
     Param("invalid_score", float, 0.6, "Score of a finding whose manifest does not validate (valid: 1.0).",
           low=0.0, high=1.0),
 )
 
-MEDIA_DIR_META = "media_dir"  # event-store meta key ingest sets to the dataset's media/ folder
+DATASET_META = "dataset"  # event-store meta key: the dataset folder ingest loaded
 
 
 def media_root(ctx, override: str) -> Path:
+    """``media_dir`` if given, else the ingested dataset's ``media/``, else
+    ``<workspace>/media`` (stores built from rows have no dataset)."""
     if override:
         return Path(override)
-    recorded = ctx.store.meta(MEDIA_DIR_META)
-    if recorded:
-        return Path(recorded)
+    dataset = ctx.store.meta(DATASET_META)
+    if dataset and (Path(dataset) / "media").is_dir():
+        return Path(dataset) / "media"
     return Path(ctx.store.path).parent / "media"
 
 

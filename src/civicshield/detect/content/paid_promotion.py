@@ -7,7 +7,11 @@ and hashtags overlap strongly (Jaccard over word 3-shingles plus hashtags,
 candidates found with MinHash LSH, confirmed exactly).  A campaign is the
 busiest ``span_hours`` of a template, if it holds most of the template's
 posts: a phrase that creators use all season long ("Am votat!") is common
-speech, a script that many creators post in one afternoon is a campaign.  At least ``min_creators`` distinct
+speech, a script that many creators post in one afternoon is a campaign.
+Most of the template's posts around those days must come from creators
+(``min_creator_share``): when a crowd of ordinary accounts posts the same
+line (a debate reaction, a recruited network), the creators among them are
+part of the crowd, which the coordination and recruitment detectors judge.  At least ``min_creators`` distinct
 creators must take part; payments from one payer to several of them lower
 that to two and raise the score.  Creators who talk about the election on
 their own, at their own times and in their own words, share neither the
@@ -16,6 +20,7 @@ template nor the timing.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections import Counter, defaultdict
 
@@ -39,6 +44,9 @@ PARAMS = (
           "creators.", low=0, high=10**9),
     Param("min_burst_share", float, 0.6, "Share of a template's creator posts that must fall in its busiest span: "
           "a phrase creators use all season long is common speech, not a campaign.", low=0.0, high=1.0),
+    Param("min_creator_share", float, 0.5, "Share of the template's posts in its window that must come from "
+          "creators: a crowd reacting to a debate, or a network of ordinary accounts, is someone else's kind.",
+          low=0.0, high=1.0),
     Param("threshold", float, 0.6, "Political threshold, as in election_content.", low=0.1, high=5.0),
 )
 _PERM = 64
@@ -70,21 +78,34 @@ def _components(n: int, edges) -> list[list[int]]:
 
 
 def _burst(rows: list[int], cols, span: float) -> list[int]:
-    """The posts of the ``span``-second window with the most distinct accounts."""
+    """The posts of the ``span``-second window with the most distinct
+    accounts (then the most posts)."""
     rows = sorted(rows, key=lambda i: cols["created_at"][i])
     when, who = [cols["created_at"][i] for i in rows], [cols["account_id"][i] for i in rows]
     inside: Counter[str] = Counter()
-    best, lo = (0, 0, 0), 0
-    for hi in range(len(rows)):
-        inside[who[hi]] += 1
-        while (when[hi] - when[lo]).total_seconds() > span:
-            inside[who[lo]] -= 1
-            if not inside[who[lo]]:
-                del inside[who[lo]]
-            lo += 1
-        if len(inside) > best[0]:
-            best = (len(inside), lo, hi + 1)
-    return rows[best[1]:best[2]]
+    best, hi = (0, 0, 0, 0), 0
+    for lo in range(len(rows)):
+        while hi < len(rows) and (when[hi] - when[lo]).total_seconds() <= span:
+            inside[who[hi]] += 1
+            hi += 1
+        best = max(best, (len(inside), hi - lo, -lo, hi))
+        inside[who[lo]] -= 1
+        if not inside[who[lo]]:
+            del inside[who[lo]]
+    return rows[-best[2]:best[3]]
+
+
+def _crowd(ctx, campaign: list[set[str]], start, end, creators_sql: str, jaccard: float) -> int:
+    """Posts by accounts that are not creators, in the campaign's window,
+    that share its template: a crowd or a network, not a paid campaign."""
+    tbl = ctx.query("SELECT text, hashtags FROM posts WHERE created_at >= ? AND created_at <= ? "
+                    f"AND text IS NOT NULL AND NOT ({creators_sql})", [start, end])
+    n = 0
+    for text, tags in zip(tbl.column("text").to_pylist(), tbl.column("hashtags").to_pylist(), strict=True):
+        f = _features(text, tags)
+        if f and any(len(f & c) / len(f | c) >= jaccard for c in campaign):
+            n += 1
+    return n
 
 
 def _payments(ctx) -> dict[str, dict[str, float]]:
@@ -122,11 +143,21 @@ def run(ctx, params):
             if j > k and len(feats[k] & feats[j]) / len(feats[k] | feats[j]) >= params["jaccard"]:
                 edges.append((k, j))
     paid = _payments(ctx)
+    pos = {i: k for k, i in enumerate(idx)}
     for group in _components(len(idx), edges):
         rows = _burst([idx[k] for k in group], cols, params["span_hours"] * 3600)
         if len(rows) < params["min_burst_share"] * len(group):
             continue
         accounts = sorted({cols["account_id"][i] for i in rows})
+        if len(accounts) < 2:
+            continue
+        # The same template from ordinary accounts around the same days
+        # (the window widened by the span on both sides).
+        pad = dt.timedelta(hours=params["span_hours"])
+        crowd = _crowd(ctx, [feats[pos[i]] for i in rows], min(cols["created_at"][i] for i in rows) - pad,
+                       max(cols["created_at"][i] for i in rows) + pad, creators, params["jaccard"])
+        if len(rows) < params["min_creator_share"] * (len(rows) + crowd):
+            continue
         payers: dict[str, list[str]] = defaultdict(list)
         for a in accounts:
             for payer in paid.get(a, {}):
@@ -148,6 +179,7 @@ def run(ctx, params):
             "span_hours": round((max(times) - min(times)).total_seconds() / 3600, 2),
             "shared_hashtags": sorted(t for t, accs in tags.items() if len(accs) >= 2),
             "example_text": (cols["text"][rows[0]] or "")[:200],
+            "same_template_by_non_creators": crowd,
             "branded_content_disclosed": False,
         }
         if shared_payers:
