@@ -308,12 +308,14 @@ def gate_serve(
     port: Annotated[int, typer.Option(help="TCP port.")] = 8090,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     workers: Annotated[int, typer.Option(help="Worker processes (more than one needs --redis).")] = 1,
+    key_prefix: Annotated[str, typer.Option(help="Prefix of every Redis key the gate writes.")] = "cs:gate:",
 ) -> None:
     """Serve POST /v1/signup and POST /v1/engagement until interrupted."""
     from civicshield.gate.app import serve
 
     try:
-        serve(redis_url=redis, rules_path=rules, shadow=shadow, host=host, port=port, workers=workers)
+        serve(redis_url=redis, rules_path=rules, shadow=shadow, host=host, port=port, workers=workers,
+              key_prefix=key_prefix)
     except CivicshieldError as e:
         _fail(e)
 

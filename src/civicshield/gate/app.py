@@ -158,11 +158,11 @@ def app_from_env() -> Starlette:
     """uvicorn factory for worker processes: the configuration comes through one env variable."""
     cfg = json.loads(os.environ[_ENV])
     rules = Path(cfg["rules"]) if cfg["rules"] else None
-    return create_app(build_gate(cfg["redis"], rules, cfg["shadow"]), rules)
+    return create_app(build_gate(cfg["redis"], rules, cfg["shadow"], cfg["prefix"]), rules)
 
 
 def serve(*, redis_url: str | None = None, rules_path: Path | None = None, shadow: bool = False,
-          host: str = "127.0.0.1", port: int = 8090, workers: int = 1) -> None:
+          host: str = "127.0.0.1", port: int = 8090, workers: int = 1, key_prefix: str = "cs:gate:") -> None:
     """Run the service until interrupted.  ``rules_path`` is validated first so a
     broken rules file fails here, with its errors, not inside a worker."""
     import uvicorn
@@ -171,6 +171,6 @@ def serve(*, redis_url: str | None = None, rules_path: Path | None = None, shado
     if workers > 1 and not redis_url:
         raise ParameterError("more than one worker needs --redis: in-process state lives in one process")
     os.environ[_ENV] = json.dumps({"redis": redis_url, "rules": str(rules_path) if rules_path else None,
-                                   "shadow": True if shadow else None})
+                                   "shadow": True if shadow else None, "prefix": key_prefix})
     uvicorn.run("civicshield.gate.app:app_from_env", factory=True, host=host, port=port, workers=workers,
                 access_log=False, log_level="warning")
