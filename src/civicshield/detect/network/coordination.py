@@ -47,7 +47,7 @@ PARAMS = (
     Param("cell_cap", int, 500, "a (key, window) cell with more posts is a viral burst and is dropped", 2, 1_000_000),
     Param("sync_seconds", int, 30, "a co-action this close counts as seconds-scale synchrony", 0, 3600),
     Param("min_accounts", int, 3, "smallest network reported", 2, 10_000),
-    Param("min_score", float, 0.5, "networks scoring below this are not reported", 0.0, 1.0),
+    Param("min_score", float, 0.4, "networks scoring below this are not reported", 0.0, 1.0),
     Param("near_threshold", float, 0.6, "word-set Jaccard for near-duplicate text (MinHash LSH)", 0.1, 1.0),
     Param("min_text_words", int, 4, "texts with fewer words give no text keys", 1, 100),
     Param("creation_window", int, 3600, "seconds within which accounts count as created together", 1, 30 * 86400),
