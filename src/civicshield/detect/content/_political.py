@@ -37,6 +37,7 @@ NAMESAKE = 0.3
 # may carry a suffix ("georgescupresedinte").
 _HASHTAG_PREFIX_MIN = 6
 _INFLECT_MIN = 4
+_NAME_PAIR = re.compile(r"(?=(?<!\w)(\w+)[ \t]+(\w+))")
 
 
 @dataclass(frozen=True)
@@ -140,12 +141,14 @@ class PoliticalMatcher:
         return tuple(dict.fromkeys(out))
 
     def _namesake(self, term: Term, text: str) -> bool:
-        """The surname follows a capitalised given name other than the
-        candidate's own: another person of the same family name."""
-        words = re.findall(r"\w+", text)
+        """The surname follows, after a space only, a given name other than
+        the candidate's own: another person of the same family name.
+        Capitalised words only ("Andrei"); "Românie! Georgescu" and
+        all-capitals text are not names."""
         firsts = self._first_names.get(term.ref, set())
-        for prev, word in zip(words, words[1:], strict=False):
-            if fold(word).startswith(term.text) and prev[:1].isupper() and fold(prev) not in firsts:
+        for m in _NAME_PAIR.finditer(text):
+            prev, word = m.group(1), m.group(2)
+            if fold(word).startswith(term.text) and prev.istitle() and fold(prev) not in firsts:
                 return True
         return False
 

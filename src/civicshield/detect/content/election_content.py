@@ -10,18 +10,23 @@ from civicshield.detect.content._lang import language_detector
 from civicshield.detect.content._political import PoliticalMatcher
 
 NAME = "election_content"
+LOOKBACK_DAYS = 365
 
 PARAMS = (
     Param("threshold", float, 0.6, "Summed term weight at which a post counts as about the election.", low=0.1, high=5.0),
+    Param("lookback_days", int, LOOKBACK_DAYS, "Also label posts made this many days before watch_from.",
+          low=0, high=3650),
     Param("detect_language", bool, True,
           "Detect the label's language with lingua where posts.language is empty (else the election's first language)."),
 )
 
 
-def posts_about_election(ctx, matcher: PoliticalMatcher, where: str = "TRUE"):
-    """(post columns, assessments) for posts since the watch start matching
-    ``where``; shared by the detectors that ask "is this political"."""
-    since = dt.datetime.combine(ctx.election.watch_from, dt.time())
+def posts_about_election(ctx, matcher: PoliticalMatcher, where: str = "TRUE", lookback_days: int = LOOKBACK_DAYS):
+    """(post columns, assessments) for posts matching ``where`` made since
+    ``lookback_days`` before the watch start; shared by the detectors that
+    ask "is this political".  Campaigns start before the monitored period,
+    and their early posts are still on display."""
+    since = dt.datetime.combine(ctx.election.watch_from, dt.time()) - dt.timedelta(days=lookback_days)
     tbl = ctx.query(
         "SELECT post_id, account_id, created_at, text, hashtags, language FROM posts "
         f"WHERE created_at >= ? AND ({where}) ORDER BY post_id",
@@ -34,7 +39,7 @@ def posts_about_election(ctx, matcher: PoliticalMatcher, where: str = "TRUE"):
 def run(ctx, params):
     election = ctx.election
     matcher = PoliticalMatcher(election, params["threshold"])
-    cols, found = posts_about_election(ctx, matcher)
+    cols, found = posts_about_election(ctx, matcher, lookback_days=params["lookback_days"])
     hits = [i for i, a in enumerate(found) if matcher.is_political(a)]
     langs = {i: cols["language"][i] for i in hits}
     unknown = [i for i in hits if not langs[i]]
