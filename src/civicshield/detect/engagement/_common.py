@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 import igraph as ig
+from disposable_email_domains import blocklist
 
 
 # Seconds since the epoch in the SQL text.  DuckDB spells it EPOCH(); sqlglot
@@ -46,3 +47,12 @@ def as_dt(value) -> dt.datetime | None:
     if isinstance(value, dt.datetime):
         return value
     return dt.datetime.fromisoformat(str(value))
+
+
+def throwaway_domains(ctx) -> list[str]:
+    """Sign-up mail domains in this dataset that are on the
+    ``disposable-email-domains`` blocklist (handed to SQL as a relation)."""
+    if not ctx.has("signups"):
+        return []
+    rows = ctx.query("SELECT DISTINCT LOWER(email_domain) AS d FROM signups WHERE email_domain IS NOT NULL").to_pylist()
+    return sorted(r["d"] for r in rows if r["d"] in blocklist)

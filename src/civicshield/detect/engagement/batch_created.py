@@ -24,8 +24,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+import pyarrow as pa
+
 from civicshield.detect.base import Detector, Finding, Param
-from civicshield.detect.engagement._common import bucket, components, epoch, network_id
+from civicshield.detect.engagement._common import bucket, components, epoch, network_id, throwaway_domains
 
 NAME = "batch_created"
 
@@ -105,10 +107,29 @@ def handle_link(h1: str, h2: str, max_gap: int) -> bool:
     )
 
 
+def _throwaway_accounts(ctx) -> set[str]:
+    domains = throwaway_domains(ctx)
+    if not domains:
+        return set()
+    ctx.con.register("_throwaway", pa.table({"domain": domains}))
+    try:
+        rows = ctx.query("SELECT DISTINCT g.account_id FROM signups g JOIN _throwaway d ON d.domain = LOWER(g.email_domain) "
+                         "WHERE g.account_id IS NOT NULL").to_pylist()
+    finally:
+        ctx.con.unregister("_throwaway")
+    return {r["account_id"] for r in rows}
+
+
 def run(ctx, p) -> list[Finding]:
     pairs = ctx.query(pair_sql(p, _sources(ctx, "device_id"), _sources(ctx, "ip_prefix"))).to_pylist()
     if not pairs:
         return []
+    # An account whose sign-up used throwaway mail is a spam sign-up (the
+    # check should have blocked it; spam_signup reports it), not a cohort
+    # that passed the checks: each account gets the kind that says what
+    # enforcement failed.
+    spam = _throwaway_accounts(ctx)
+    pairs = [r for r in pairs if r["a1"] not in spam and r["a2"] not in spam]
     ids = sorted({r["a1"] for r in pairs} | {r["a2"] for r in pairs})
     wanted = set(ids)
     info = {r["account_id"]: r for r in ctx.query("SELECT account_id, handle, created_at FROM accounts").to_pylist()
@@ -121,13 +142,14 @@ def run(ctx, p) -> list[Finding]:
             links.append((r["a1"], r["a2"], "handle_pattern"))
         elif not r["known1"] and not r["known2"]:
             links.append((r["a1"], r["a2"], "time_only"))
-    # A shared IP prefix joins accounts that already share a device with
-    # someone (one operator, two emulators, one uplink); it never links on its
-    # own, nor with a handle match (common names collide), or every campus
-    # orientation day would be a cohort.
+    # A shared IP prefix links a co-created account to one that already
+    # shares a device with someone (one operator, several phones, one
+    # uplink).  Between two untraced accounts it never links, nor does a
+    # handle match count as a trace here (common names collide): otherwise
+    # every campus orientation day would be a cohort.
     traced = {a for a1, a2, why in links if why == "shared_device" for a in (a1, a2)}
     links += [(r["a1"], r["a2"], "shared_ip_prefix") for r in pairs
-              if r["shared_ip"] and not r["shared_device"] and r["a1"] in traced and r["a2"] in traced]
+              if r["shared_ip"] and not r["shared_device"] and (r["a1"] in traced or r["a2"] in traced)]
     findings = []
     for members in components(((a, b) for a, b, _ in links), p["min_cohort"]):
         mset = set(members)

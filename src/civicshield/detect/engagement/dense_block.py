@@ -23,6 +23,7 @@ import igraph as ig
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import scipy.sparse as sp
 
 from civicshield.contract import engagement_key
 from civicshield.detect.base import Detector, Finding, Param
@@ -79,18 +80,43 @@ def find_blocks(edges: pa.Table, p) -> list[tuple[list[str], int, int, float, fl
         if not inside.any():
             break
         alive &= ~inside
-        # Greedy peeling can stop at the union of two unrelated dense blocks
-        # (two farms): judge each connected part on its own.
-        idx = np.flatnonzero(inside)
-        g = ig.Graph(n=n_rows + n_cols, edges=np.column_stack([r[idx], n_rows + c[idx]]).tolist())
-        part = np.asarray(g.connected_components().membership)[r[idx]]
-        for comp in np.unique(part):
-            e = idx[part == comp]
+        for e in _communities(np.flatnonzero(inside), r, c, p["min_targets"]):
             accts, ncol = np.unique(r[e]), len(np.unique(c[e]))
             fill = len(e) / (len(accts) * ncol)
             n_tgt = len(np.unique(t[e]))
             if len(accts) >= p["min_accounts"] and n_tgt >= p["min_targets"] and fill >= p["min_fill"]:
-                out.append((sorted(names[i] for i in accts), n_tgt, ncol, float(fill), density))
+                _add(out, {names[i] for i in accts}, n_tgt, ncol, float(fill), density)
+    return [(sorted(b[0]), *b[1:]) for b in out]
+
+
+def _communities(idx: np.ndarray, r: np.ndarray, c: np.ndarray, min_shared: int) -> list[np.ndarray]:
+    """Split a peeled block's edges into farms.
+
+    Greedy peeling returns farms that boost the same candidate as one block,
+    with a fringe of organic accounts.  Members of one farm share many
+    columns (the same job in the same time slice); two farms, or a farm and
+    its fringe, share a few by chance.  Accounts are linked when they share
+    at least ``min_shared`` columns, and each connected part is a farm
+    candidate (deterministic, unlike modularity clustering).
+    """
+    accts, ri = np.unique(r[idx], return_inverse=True)
+    cols, ci = np.unique(c[idx], return_inverse=True)
+    a = sp.csr_matrix((np.ones(len(idx), np.int32), (ri, ci)), shape=(len(accts), len(cols)))
+    shared = sp.triu(a @ a.T, k=1).tocoo()
+    keep = shared.data >= min_shared
+    g = ig.Graph(n=len(accts), edges=np.column_stack([shared.row[keep], shared.col[keep]]).tolist())
+    part = np.asarray(g.connected_components().membership)[ri]
+    return [idx[part == k] for k in np.unique(part)]
+
+
+def _add(out: list, accounts: set[str], n_tgt: int, ncol: int, fill: float, density: float) -> None:
+    """A later round often peels leftovers of a farm already found: those
+    accounts join that farm instead of making a second, partial one."""
+    for i, (seen, *rest) in enumerate(out):
+        if len(accounts & seen) * 2 >= len(accounts):
+            out[i] = (seen | accounts, *rest)
+            return
+    out.append((accounts, n_tgt, ncol, fill, density))
     return out
 
 
