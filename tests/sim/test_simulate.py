@@ -217,3 +217,60 @@ def test_bad_config_is_refused(tmp_path, bad):
     with pytest.raises(ParameterError, match="parameter of SimConfig must be"):
         simulate(tmp_path / "o", SimConfig(**bad))
     assert not (tmp_path / "o").exists()
+
+
+def test_ai_media_truth_matches_the_content_credentials(small_dataset):
+    import c2pa
+
+    posts = {p["post_id"]: p for p in _table(small_dataset, "posts").to_pylist()}
+    labels = _jsonl(small_dataset / "truth" / "labels.jsonl")
+    election = load_election(small_dataset / "election.toml")
+    names = [fold(c.name) for c in election.candidates]
+
+    def source_type(media_path: str) -> str | None:
+        reader = c2pa.Reader(str(small_dataset / "media" / media_path))
+        try:
+            store = json.loads(reader.json())
+        finally:
+            reader.close()
+        actions = [a for asr in store["manifests"][store["active_manifest"]]["assertions"]
+                   if asr["label"].startswith("c2pa.actions") for a in asr["data"]["actions"]]
+        return next((a["digitalSourceType"].rsplit("/", 1)[-1] for a in actions if "digitalSourceType" in a), None)
+
+    unlabelled = {lb["id"] for lb in labels if lb["kind"] == "unlabelled_ai"}
+    misleading = {lb["id"] for lb in labels if lb["kind"] == "misleading_ai"}
+    assert misleading and misleading <= unlabelled
+    for pid in unlabelled:
+        p = posts[pid]
+        assert not p["ai_label"] and source_type(p["media_path"]) in {
+            "trainedAlgorithmicMedia", "compositeWithTrainedAlgorithmicMedia", "algorithmicMedia"}
+        assert (pid in misleading) == any(n in fold(p["text"]) for n in names)
+    looks = _jsonl(small_dataset / "truth" / "lookalikes.jsonl")
+    for lk in looks:
+        if lk["family"] == "labelled_ai":
+            assert posts[lk["id"]]["ai_label"] and source_type(posts[lk["id"]]["media_path"]) == "trainedAlgorithmicMedia"
+        if lk["family"] == "edited_photo":
+            assert source_type(posts[lk["id"]]["media_path"]) is None
+
+
+def test_sleepers_are_silent_until_they_wake_together(small_dataset):
+    con = duckdb.connect()
+    ds = small_dataset
+    labels = [lb for lb in _jsonl(ds / "truth" / "labels.jsonl") if lb["kind"] == "sleeper_activation"]
+    ops = defaultdict(list)
+    for lb in labels:
+        ops[lb["operation"]].append(lb["id"])
+    round1 = load_election(ds / "election.toml").first_round
+    for accounts in ops.values():
+        ids = ", ".join(f"'{a}'" for a in accounts)
+        first = con.execute(f"""
+            SELECT a.account_id, year(a.created_at), min(x.t) FROM '{ds}/accounts.parquet' a JOIN (
+                SELECT account_id, created_at AS t FROM '{ds}/logins.parquet' UNION ALL
+                SELECT account_id, created_at FROM '{ds}/posts.parquet' UNION ALL
+                SELECT actor_id, created_at FROM '{ds}/engagements.parquet') x USING (account_id)
+            WHERE a.account_id IN ({ids}) GROUP BY ALL""").fetchall()
+        assert len(first) == len(accounts)
+        assert all(2016 <= year <= 2021 for _, year, _ in first)
+        wakes = sorted(t for _, _, t in first)
+        assert (wakes[-1] - wakes[0]).total_seconds() < 2 * 86400
+        assert 13 <= (round1 - wakes[0].date()).days <= 43

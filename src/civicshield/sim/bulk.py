@@ -72,45 +72,38 @@ def bulk_posts(w: World, pop: Population, sc: Scenario, n: int) -> tuple[pa.Tabl
     audio_pool = w.ids(n_audio)
     audio_rank = np.minimum(r.zipf(1.35, size=n) - 1, n_audio - 1)
     has_audio = r.random(n) < 0.55
-    cand_p = np.array([0.2, 0.18, 0.18, 0.16, 0.12, 0.06, 0.1][: len(sc.candidates)] or [1.0])
-    cand_p = np.resize(cand_p, len(sc.candidates))
+    cand_p = np.resize(np.array([0.2, 0.18, 0.18, 0.16, 0.12, 0.06, 0.1]), len(sc.candidates))
     cand_p /= cand_p.sum()
-    cand = r.choice(len(sc.candidates), size=n, p=cand_p)
     handles = [w.acc[a]["handle"] for a in pop.ids]
-    texts, tags, urls, mentions = [], [], [], []
+    # Texts come from rendered pools (per language and topic) so that millions
+    # of posts cost one vectorised draw each; the pools are as varied as the
+    # templates and slots allow anyway.
+    texts = np.empty(n, dtype=object)
+    tags: list[list[str]] = [[] for _ in range(n)]
+    for lg in ("ro", "hu", "en"):
+        for topic in (False, True):
+            sel = np.nonzero((lang == lg) & (election == topic))[0]
+            if not len(sel):
+                continue
+            pool, pool_tags = _render(w, sc, lg, topic, cand_p, min(len(sel), 4000))
+            pick = r.integers(0, len(pool), size=len(sel))
+            texts[sel] = np.asarray(pool, dtype=object)[pick]
+            for i, k in zip(sel.tolist(), pick.tolist(), strict=True):
+                tags[i] = list(pool_tags[k])
     tag_rank = np.minimum(r.zipf(1.5, size=(n, 3)) - 1, len(vocab.ORDINARY_TAGS) - 1)
     n_tags = r.integers(0, 4, size=n)
-    for i in range(n):
-        lg = str(lang[i])
-        e = vocab.EMOJI[int(r.integers(len(vocab.EMOJI)))] if r.random() < 0.7 else ""
-        if election[i]:
-            c = sc.candidates[int(cand[i])]
-            tpl = vocab.ELECTION[lg][int(r.integers(len(vocab.ELECTION[lg])))]
-            text = tpl.format(c=c.forms()[int(r.integers(5))], t=vocab.TOPICS_RO[int(r.integers(len(vocab.TOPICS_RO)))], e=e)
-            etags = vocab.ELECTION_TAGS_HU if lg == "hu" else vocab.ELECTION_TAGS
-            ht = [etags[int(r.integers(len(etags)))]]
-            if "{c}" in tpl and r.random() < 0.4:
-                ht.append(c.tag)
-        else:
-            tpl = vocab.ORDINARY[lg][int(r.integers(len(vocab.ORDINARY[lg])))]
-            city = vocab.HU_CITIES if lg == "hu" else vocab.RO_CITIES
-            food = vocab.FOODS_HU if lg == "hu" else vocab.FOODS_RO
-            text = tpl.format(city=city[int(r.integers(len(city)))], food=food[int(r.integers(len(food)))],
-                              team=vocab.TEAMS[int(r.integers(len(vocab.TEAMS)))],
-                              place=vocab.PLACES_RO[int(r.integers(len(vocab.PLACES_RO)))],
-                              artist=vocab.ARTISTS[int(r.integers(len(vocab.ARTISTS)))], e=e)
-            ht = []
-        ht += [vocab.ORDINARY_TAGS[int(k)] for k in tag_rank[i, : n_tags[i]]]
-        tags.append(list(dict.fromkeys(ht)))
-        if r.random() < 0.06:
-            site = vocab.NEWS_SITES[int(r.integers(len(vocab.NEWS_SITES)))]
-            urls.append([f"https://www.{site}/articol/{int(r.integers(10**6, 10**7))}"])
-        else:
-            urls.append([])
-        mentions.append([handles[int(r.integers(len(handles)))]] if r.random() < 0.04 else [])
-        texts.append(text)
-        if election[i]:
-            w.label("post", ids[i], "election_content", "organic")
+    for i in np.nonzero(n_tags)[0].tolist():
+        tags[i] = list(dict.fromkeys(tags[i] + [vocab.ORDINARY_TAGS[k] for k in tag_rank[i, : n_tags[i]]]))
+    urls: list[list[str]] = [[] for _ in range(n)]
+    for i in np.nonzero(r.random(n) < 0.06)[0].tolist():
+        site = vocab.NEWS_SITES[int(r.integers(len(vocab.NEWS_SITES)))]
+        urls[i] = [f"https://www.{site}/articol/{int(r.integers(10**6, 10**7))}"]
+    mentions: list[list[str]] = [[] for _ in range(n)]
+    for i in np.nonzero(r.random(n) < 0.04)[0].tolist():
+        mentions[i] = [handles[int(r.integers(len(handles)))]]
+    for i in np.nonzero(election)[0].tolist():
+        w.label("post", ids[i], "election_content", "organic")
+    texts = texts.tolist()
     views = (r.lognormal(5.0, 1.2, size=n) * (1 + np.log1p(pop.followers[author]))).astype(np.int64)
     likes = (views * r.uniform(0.02, 0.12, size=n)).astype(np.int64)
     audio = [audio_pool[int(k)] if h else None for k, h in zip(audio_rank, has_audio, strict=True)]
@@ -139,6 +132,32 @@ def make_targets(w: World, posts: pa.Table, popularity: np.ndarray) -> Targets:
     b_time = posts.column("created_at").cast(pa.int64()).to_numpy() // US
     return Targets(pa.concat_arrays([posts.column("post_id").combine_chunks(), pa.array(s_ids, type=pa.string())]),
                    np.concatenate([b_time, s_time]), np.cumsum(np.concatenate([popularity, s_w])))
+
+
+def _render(w: World, sc: Scenario, lg: str, election: bool, cand_p: np.ndarray, k: int) -> tuple[list[str], list[tuple]]:
+    """``k`` texts (and the hashtags that go with them) for one language and topic."""
+    r = w.rng
+    texts, tags = [], []
+    for _ in range(k):
+        e = vocab.EMOJI[int(r.integers(len(vocab.EMOJI)))] if r.random() < 0.7 else ""
+        if election:
+            c = sc.candidates[int(r.choice(len(sc.candidates), p=cand_p))]
+            tpl = vocab.ELECTION[lg][int(r.integers(len(vocab.ELECTION[lg])))]
+            texts.append(tpl.format(c=c.forms()[int(r.integers(5))], e=e,
+                                    t=vocab.TOPICS_RO[int(r.integers(len(vocab.TOPICS_RO)))]))
+            etags = vocab.ELECTION_TAGS_HU if lg == "hu" else vocab.ELECTION_TAGS
+            ht = (etags[int(r.integers(len(etags)))],)
+            tags.append(ht + (c.tag,) if "{c}" in tpl and r.random() < 0.4 else ht)
+        else:
+            tpl = vocab.ORDINARY[lg][int(r.integers(len(vocab.ORDINARY[lg])))]
+            city = vocab.HU_CITIES if lg == "hu" else vocab.RO_CITIES
+            food = vocab.FOODS_HU if lg == "hu" else vocab.FOODS_RO
+            texts.append(tpl.format(city=city[int(r.integers(len(city)))], food=food[int(r.integers(len(food)))],
+                                    team=vocab.TEAMS[int(r.integers(len(vocab.TEAMS)))],
+                                    place=vocab.PLACES_RO[int(r.integers(len(vocab.PLACES_RO)))],
+                                    artist=vocab.ARTISTS[int(r.integers(len(vocab.ARTISTS)))], e=e))
+            tags.append(())
+    return texts, tags
 
 
 def _delay(r: np.random.Generator, n: int) -> np.ndarray:

@@ -26,7 +26,7 @@ CLAIMS = (
      "Az elnökválasztáson SMS-ben is lehet szavazni az 1888-as számon"),
     ("claim-5", "misleading", "Observatorii au confirmat: prezența la vot din diaspora a fost umflată cu un milion de voturi",
      "Observers confirmed: diaspora turnout was inflated by a million votes",
-     "A megfigyelők megerősítették: a diaszpóra részvételét egymillió szavazattal felfújták"),
+     "A megfigyelők megerősítették: a diaszpóra választási részvételét egymillió szavazattal felfújták"),
 )
 
 

@@ -90,3 +90,35 @@ def organic_signups(w: World, pop: Population) -> None:
         ip, _, cc = w.ip_prefix("RO")
         w.signup(w.at(w.start, w.end), w.device(), ip, cc, str(r.choice(vocab.EMAIL_DOMAINS)), cc,
                  str(r.choice(vocab.USER_AGENTS)), None)
+
+
+def with_planted(w: World, pop: Population) -> Population:
+    """The population that scrolls, likes and logs in: organic accounts plus
+    planted and look-alike accounts from their first login on (so a sleeper
+    stays silent until it wakes).  Without this, planted accounts would be the
+    only ones that never consume anything: a tell no real operation shows.
+    Farm accounts stay out: every action of theirs is planted and labelled."""
+    farms = {lb["id"] for lb in w.labels if lb["kind"] == "fake_engagement" and lb["entity"] == "account"}
+    first: dict[str, dict] = {}
+    for row in w.rows["logins"]:
+        a = row["account_id"]
+        if a in w.no_bulk and (a not in first or row["created_at"] < first[a]["created_at"]):
+            first[a] = row
+    extra = [a for a in sorted(first) if a not in farms and w.acc[a]["status"] == "active"]
+    if not extra:
+        return pop
+    r = w.rng
+    acc = [w.acc[a] for a in extra]
+    return Population(
+        ids=pop.ids + extra,
+        created=np.concatenate([pop.created, np.array([first[a]["created_at"] for a in extra], dtype=np.int64)]),
+        weight=np.concatenate([pop.weight, r.pareto(1.6, size=len(extra)) * 0.6 + 0.05]),
+        lang=np.concatenate([pop.lang, np.array([x["language"] for x in acc], dtype="<U2")]),
+        country=np.concatenate([pop.country, np.array([first[a]["country"] for a in extra])]),
+        device=pop.device + [first[a]["device_id"] for a in extra],
+        ip=pop.ip + [first[a]["ip_prefix"] for a in extra],
+        mobile_ip=pop.mobile_ip + [first[a]["ip_prefix"] for a in extra],
+        asn=pop.asn + [first[a]["asn"] for a in extra],
+        followers=np.concatenate([pop.followers, np.array([x["follower_count"] for x in acc], dtype=np.int64)]),
+        creator=np.concatenate([pop.creator, np.zeros(len(extra), bool)]),
+    )

@@ -10,7 +10,7 @@ import pyarrow as pa
 from civicshield.progress import Progress, no_progress
 from civicshield.sim import bulk, lookalikes, ops_accounts, ops_content, ops_coord
 from civicshield.sim.config import SimConfig, SimResult
-from civicshield.sim.organic import make_population, organic_signups
+from civicshield.sim.organic import make_population, organic_signups, with_planted
 from civicshield.sim.scenario import ROUNDS, WATCH_FROM, build_scenario, official_posts
 from civicshield.sim.world import World
 from civicshield.sim.writer import Sink, conform, rows_to_arrow, write_jsonl
@@ -103,6 +103,7 @@ def simulate(out_dir: Path, config: SimConfig, progress: Progress | None = None)
     lookalikes.unpaid_creators(w, sc, pop)
 
     rows: dict[str, int] = {}
+    everyone = with_planted(w, pop)
     prog("simulate: posts and accounts", next(step), STEPS)
     targets = bulk.make_targets(w, posts_tbl, popularity)
     all_posts = pa.concat_tables([posts_tbl, rows_to_arrow("posts", w.rows["posts"])]).sort_by(
@@ -112,7 +113,7 @@ def simulate(out_dir: Path, config: SimConfig, progress: Progress | None = None)
     accounts = rows_to_arrow("accounts", w.accounts).sort_by("account_id")
     rows["accounts"] = _write(out_dir, "accounts", config, [accounts])
     n_comments = int(n_posts * 0.5)
-    comments = pa.concat_tables([bulk.bulk_comments(w, pop, targets, n_comments),
+    comments = pa.concat_tables([bulk.bulk_comments(w, everyone, targets, n_comments),
                                  rows_to_arrow("comments", w.rows["comments"])]).sort_by("created_at")
     rows["comments"] = _write(out_dir, "comments", config, [comments])
 
@@ -120,14 +121,14 @@ def simulate(out_dir: Path, config: SimConfig, progress: Progress | None = None)
     chunk = min(1_000_000, config.file_rows)
     n_eng = int(config.accounts * 40 * config.scale)
     rows["engagements"] = _write(out_dir, "engagements", config,
-                                 _merge(w, "engagements", bulk.bulk_engagements(w, pop, targets, n_eng, chunk), n_eng, chunk))
+                                 _merge(w, "engagements", bulk.bulk_engagements(w, everyone, targets, n_eng, chunk), n_eng, chunk))
     prog("simulate: logins and impressions", next(step), STEPS)
     n_logins = int(config.accounts * 8 * max(1.0, config.scale) ** 0.5)
-    logins = pa.concat_tables([bulk.bulk_logins(w, pop, n_logins), rows_to_arrow("logins", w.rows["logins"])])
+    logins = pa.concat_tables([bulk.bulk_logins(w, everyone, n_logins), rows_to_arrow("logins", w.rows["logins"])])
     rows["logins"] = _write(out_dir, "logins", config, [logins.sort_by("created_at")])
     n_imp = n_eng // 2
     rows["impressions"] = _write(out_dir, "impressions", config,
-                                 _merge(w, "impressions", bulk.bulk_impressions(w, pop, targets, n_imp, chunk), n_imp, chunk))
+                                 _merge(w, "impressions", bulk.bulk_impressions(w, everyone, targets, n_imp, chunk), n_imp, chunk))
     _reports(w, targets.ids)
     prog("simulate: small tables", next(step), STEPS)
     for name in ("signups", "external_messages", "reports", "payments"):

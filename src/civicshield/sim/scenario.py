@@ -19,7 +19,7 @@ DEFAULT_CANDIDATES = (
     ("cand-ciolacu", "Marcel Ciolacu", ("Ciolacu",), "psd", "marcel.ciolacu"),
     ("cand-simion", "George Simion", ("Simion",), "aur", "georgesimion"),
     ("cand-ciuca", "Nicolae Ciucă", ("Ciucă", "Ciuca", "Nicolae Ciuca"), "pnl", "nicolae.ciuca"),
-    ("cand-kelemen", "Kelemen Hunor", ("Hunor Kelemen",), "udmr", "kelemenhunor"),
+    ("cand-kelemen", "Kelemen Hunor", ("Kelemen", "Hunor Kelemen"), "udmr", "kelemenhunor"),
     ("cand-geoana", "Mircea Geoană", ("Geoană", "Geoana", "Mircea Geoana"), "independent", "mirceageoana"),
 )
 PARTIES = (
