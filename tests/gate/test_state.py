@@ -93,3 +93,8 @@ def test_signup_plan_skips_signals_that_are_absent():
 
     ops = plan_signup(Signup(at=1.0), (), R)
     assert all(op is None for op in ops)
+
+
+def test_ids_with_tabs_and_newlines_do_not_break_the_redis_wire_format(redis_state):
+    ops = [Op("w", "k\tx", 1.0, 30, "a\nb"), Op("w", "k\tx", 2.0, 30, "c"), Op("s", "c:account", member="z\t")]
+    assert redis_state.run(ops)[:2] == [1, 2]

@@ -23,6 +23,23 @@ from disposable_email_domains import blocklist
 from civicshield.gate.model import SEVERITY, Decision, EngagementFacts, Reason, Signup, SignupFacts
 from civicshield.gate.rules import Rules
 
+# Every reason code the gate can answer with, and what it means (docs/gate.md lists them all).
+REASON_CODES = {
+    "confirmed_account": "the account belongs to a network or farm confirmed by a case",
+    "confirmed_device": "the device was used only by confirmed accounts",
+    "confirmed_prefix": "the IP prefix was used (almost) only by confirmed accounts",
+    "device_reputation": "the device earned strikes by being blocked on device signals",
+    "device_signup_velocity": "too many sign-ups from one device in the window",
+    "prefix_flagged_velocity": "too many flagged sign-ups from one IP prefix in the window",
+    "disposable_email": "throwaway mail domain (with another flag: challenge)",
+    "phone_country_mismatch": "phone country differs from the IP country (with another flag: challenge)",
+    "actor_velocity_burst": "the account acts faster than a person in the short window",
+    "actor_velocity_long": "the account acts more than a person could in the long window",
+    "device_many_accounts": "too many accounts act from one device",
+    "target_device_accounts": "several accounts hit one target from one device",
+    "target_prefix_share": "many accounts hit one target from one IP prefix carrying most of its engagement",
+    "state_unavailable": "the state store is unreachable: the endpoint's failure policy answered",
+}
 _DISPOSABLE = frozenset(blocklist)
 _DEVICE_CODES = frozenset({"device_signup_velocity", "device_many_accounts", "target_device_accounts"})
 
