@@ -46,7 +46,7 @@ def sleeper_world(seed: int = 4) -> dict:
     for i, aid in enumerate(ops):
         accounts.append(account(aid, dt.datetime(2017, 3, 1) + dt.timedelta(days=rng.randint(0, 900))))
         at = wake + dt.timedelta(hours=rng.randint(0, 40))
-        logins.append({"account_id": aid, "created_at": at, "device_id": f"d-{aid}"})
+        logins.append({"account_id": aid, "created_at": at, "device_id": f"d-{aid}", "ip_prefix": f"82.77.{i % 2}"})
         for k in range(6):
             t = at + dt.timedelta(hours=k * 20 + 1)
             if i < 6:
@@ -72,6 +72,13 @@ def sleeper_world(seed: int = 4) -> dict:
     # a lone political sleeper: wakes alone, no cohort
     accounts.append(account("lone", dt.datetime(2018, 1, 1)))
     post("lone", ROUND1 - dt.timedelta(days=10), POLITICAL[0])
+    # a genuine returner who wakes during the operation's burst, political, but
+    # on its own home connection: not part of the cohort
+    accounts.append(account("neighbour", dt.datetime(2017, 6, 1)))
+    logins.append({"account_id": "neighbour", "created_at": wake + dt.timedelta(hours=20), "device_id": "home-phone",
+                   "ip_prefix": "86.120.3"})
+    for k in range(3):
+        post("neighbour", wake + dt.timedelta(hours=21 + k), POLITICAL[k])
     return {"tables": {"accounts": accounts, "posts": posts, "logins": logins, "engagements": eng},
             "ops": set(ops), "returning": set(returning), "fans": set(fans)}
 
@@ -81,6 +88,7 @@ def test_finds_cohort_not_returning_users(make_workspace):
     res = _run(make_workspace(**w["tables"]))
     assert [set(f.account_ids) for f in res.findings] == [w["ops"]]
     f = res.findings[0]
+    assert f.evidence["burst_activations"] == len(w["ops"]) + 1  # the neighbour woke in the burst
     assert f.evidence["min_dormant_days"] >= 365
     assert 30 <= f.evidence["days_before_first_round"] <= 40
     assert f.network_id
