@@ -42,6 +42,7 @@ def generate(root: Path, engagements: int, accounts: int, posts: int, fmt: str, 
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     opts = FORMATS[fmt]
+    tags = "'#Vot #alegeri'" if fmt == "csv" else "['#Vot', '#alegeri']"
     con.execute(
         f"""COPY (SELECT lpad(CAST(i AS VARCHAR), 7, '0') AS account_id, 'user' || i AS handle,
                   strftime(TIMESTAMP '2020-01-01' + to_seconds(i * 97), '%Y-%m-%dT%H:%M:%SZ') AS created_at,
@@ -52,7 +53,7 @@ def generate(root: Path, engagements: int, accounts: int, posts: int, fmt: str, 
     con.execute(
         f"""COPY (SELECT 'p' || i AS post_id, lpad(CAST(i % {accounts} AS VARCHAR), 7, '0') AS account_id,
                   strftime(TIMESTAMP '2024-09-01' + to_seconds(i * 7), '%Y-%m-%dT%H:%M:%SZ') AS created_at,
-                  'post number ' || i || ' #vot' AS text, '#Vot #alegeri' AS hashtags
+                  'post number ' || i || ' #vot' AS text, {tags} AS hashtags
            FROM range({posts}) t(i)) TO '{root}/posts.{fmt}' {opts}"""
     )
     per = -(-engagements // files)
@@ -100,7 +101,9 @@ def main() -> None:
         print(f"generated {args.engagements:,} engagements ({args.format}, {size / 1e6:,.0f} MB) in {time.perf_counter() - t:.1f}s")
         shutil.rmtree(ws, ignore_errors=True)
         t = time.perf_counter()
-        out = subprocess.run([sys.executable, "-c", CHILD, str(ds), str(ws)], check=True, capture_output=True, text=True)
+        out = subprocess.run([sys.executable, "-c", CHILD, str(ds), str(ws)], capture_output=True, text=True)
+        if out.returncode:
+            sys.exit(f"ingest failed:\n{out.stderr[-2000:]}")
         wall = time.perf_counter() - t
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         store = (ws / "events.duckdb").stat().st_size

@@ -165,3 +165,17 @@ def test_row_numbers_count_records_not_lines(dataset, tmp_path):
     with pytest.raises(DataError) as e:
         _ingest(ds, tmp_path)
     assert (e.value.row, e.value.column) == (2, "created_at")
+
+
+def test_progress_reports_each_table_to_completion(dataset, tmp_path):
+    calls = []
+    ingest_dataset(dataset("csv"), Workspace(tmp_path / "ws"), progress=lambda t, d, n=None: calls.append((t, d, n)))
+    last = {}
+    for task, done, total in calls:
+        assert total is None or 0 <= done <= total
+        last[task] = (done, total)
+    assert last["ingest"] == (3, 3)
+    for table in ("accounts", "posts", "engagements"):
+        done, total = last[f"ingest {table}"]
+        assert done == total
+    assert last["swap"] == (1, 1)
