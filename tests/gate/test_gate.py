@@ -98,3 +98,14 @@ def test_decision_counts_reach_the_state_on_flush(state):
     c = state.counts()
     assert sum(v for k, v in c.items() if k.startswith("signup:") and ":reason:" not in k) == 20
     assert c.get("signup:block:enforced", 0) == sum(v.decision == "block" for v in vs)
+
+
+def test_every_reason_the_gate_gives_is_a_declared_code(state):
+    from civicshield.gate.decide import REASON_CODES
+
+    rnd = random.Random(6)
+    g = Gate(state)
+    verdicts = [g.signup(s) for s in scenes.mix(scenes.campus_signups(rnd, n=50), scenes.spam_signups(rnd))]
+    verdicts += g.engagements(scenes.mix(scenes.phone_farm(rnd), scenes.proxy_follow_farm(rnd)))
+    codes = {r.code for v in verdicts for r in v.reasons}
+    assert len(codes) >= 5 and codes <= set(REASON_CODES)
