@@ -72,3 +72,11 @@ def test_files_and_bad_input(tmp_path):
     with pytest.raises(DataError) as e:
         evaluate_files(truth, found)
     assert e.value.column == "kind" and e.value.row == 1
+
+
+def test_operation_recovery_only_for_networked_kinds():
+    truth = _t("impersonation", ["i1", "i2"], "op-9") + _t("batch_created", ["b1", "b2"], "op-8")
+    findings = [{"kind": "impersonation", "account_ids": ["i1"]}, {"kind": "impersonation", "account_ids": ["i2"]},
+                {"kind": "batch_created", "network_id": "cohort-1", "account_ids": ["b1", "b2"]}]
+    ev = evaluate(truth, findings)
+    assert [(o.operation, o.recovered) for o in ev.operations] == [("op-8", True)]

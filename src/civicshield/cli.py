@@ -28,8 +28,10 @@ app = typer.Typer(
 export_app = typer.Typer(help="Write what the workspace holds in exchange formats.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
 
-out = Console()
-err = Console(stderr=True)
+# Piped output (CI logs, files) gets a wide fixed width instead of rich's 80
+# columns, so tables of finding kinds are not cut.
+out = Console(width=None if sys.stdout.isatty() else 140)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 140)
 
 Workspace_ = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace folder (created by ingest).")]
 

@@ -129,8 +129,13 @@ def evaluate(truth: list[dict], findings: list[dict], lookalikes: list[dict] | N
             if t or p:
                 scores.append(KindScore(kind, entity, len(t), len(p), len(t & p)))
 
+    # Recovery "as one network" only means something for kinds whose
+    # findings are networks; per-account kinds (impersonation) are not.
+    networked = {f["kind"] for f in findings if f.get("network_id")}
     op_scores = []
     for (kind, op), members in sorted(ops.items()):
+        if kind not in networked:
+            continue
         best, touched = 0.0, 0
         for accounts in groups.get(kind, {}).values():
             inter = len(members & accounts)
