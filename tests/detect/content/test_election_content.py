@@ -48,6 +48,20 @@ def test_inflections_acronyms_and_namesakes(election):
         assert m.is_political(m.assess_text(text)) is expected, text
 
 
+def test_vectorised_prefilter_loses_nothing(election):
+    m = PoliticalMatcher(election)
+    texts = [
+        "CĂLIN GEORGESCU", "Ca\u0306lin Georgescu",  # upper case; decomposed ă
+        "călin-georgescu", "ŞI ALEGERI", "Ｃａｌｉｎ Ｇｅｏｒｇｅｓｃｕ",  # cedilla Ş; fullwidth
+        "𝐆𝐞𝐨𝐫𝐠𝐞𝐬𝐜𝐮 𝐥𝐚 𝐯𝐨𝐭", "ⒸⒶⓁⒾⓃ ⒼⒺⓄⓇⒼⒺⓈⒸⓊ",  # "fancy font" and circled letters
+        "PSD!", "psd", "Vota o pizza", "nimic aici", "", None, "Georgescului", "Prezidențialele",
+    ]
+    assert all(m.candidates(texts)[:8])
+    fast = [m.is_political(a) for a in m.assess_many(texts, [None] * len(texts))]
+    assert fast == [m.is_political(m.assess_text(t)) for t in texts]
+    assert fast[:8] == [True] * 8 and not any(fast[8:13])
+
+
 def test_label_language_detected_only_when_missing(make_workspace):
     posts = [
         post("given", "u1", "Mergeți la vot la alegeri", language="ro"),

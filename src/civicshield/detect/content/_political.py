@@ -21,6 +21,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from civicshield.election import Election
 from civicshield.text import content_text, fold
 
@@ -118,6 +121,7 @@ class PoliticalMatcher:
         self._acronyms = {content_text(a): a for p in election.parties for a in p.aliases
                           if a.isupper() and len(a) <= 6}
         self._tag_cache: dict[str, tuple[Term, ...]] = {}
+        self._prefilter = _prefilter_pattern(self.terms)
 
     def _term(self, hit: str) -> Term:
         t = self._by_text.get(hit)
@@ -182,14 +186,68 @@ class PoliticalMatcher:
     def assess_text(self, text: str | None, hashtags: Sequence[str] | None = None) -> Assessment:
         return self.assess(self.text_terms(text) + self.hashtag_terms(hashtags))
 
-    def assess_many(self, texts: Sequence[str | None], hashtags: Sequence[Sequence[str] | None]) -> list[Assessment]:
-        """Assess a column of posts; each distinct text is folded once
-        (templated campaigns repeat theirs)."""
+    def candidates(self, texts: pa.Array | Sequence[str | None]) -> list[bool]:
+        """Rows whose raw text may hold a term: one vectorised pass (RE2 in
+        Arrow) with a pattern that accepts every accented, upper-case or
+        decomposed spelling ``fold`` maps onto a term, without word
+        boundaries.  A superset of what ``text_terms`` finds, so only these
+        rows need the exact (Python) fold."""
+        arr = texts if isinstance(texts, pa.Array | pa.ChunkedArray) else pa.array(list(texts), pa.string())
+        if self._prefilter is None:
+            return [True] * len(arr)
+        # Lower-casing first keeps the pattern's classes small enough for
+        # RE2's DFA; decomposed text (a letter + combining mark) is rare and
+        # simply passes (a mark after every letter would make RE2 ~100x slower).
+        hit = pc.match_substring_regex(pc.utf8_lower(arr), self._prefilter)
+        mask = pc.or_(pc.fill_null(hit, False), pc.fill_null(pc.match_substring_regex(arr, r"\pM"), False))
+        return mask.to_pylist()
+
+    def assess_many(self, texts: pa.Array | Sequence[str | None], hashtags: Sequence[Sequence[str] | None]) -> list[Assessment]:
+        """Assess a column of posts.  Only prefiltered rows are folded, each
+        distinct text once (templated campaigns repeat theirs)."""
+        maybe = self.candidates(texts)
+        raw = texts.to_pylist() if isinstance(texts, pa.Array | pa.ChunkedArray) else texts
         cache: dict[str | None, tuple[Term, ...]] = {}
         out = []
-        for text, tags in zip(texts, hashtags, strict=True):
-            tt = cache.get(text)
-            if tt is None:
-                tt = cache[text] = self.text_terms(text)
-            out.append(self.assess(tt + self.hashtag_terms(tags) if tags else tt))
+        for text, tags, check in zip(raw, hashtags, maybe, strict=True):
+            tt: tuple[Term, ...] = ()
+            if check:
+                tt = cache.get(text)
+                if tt is None:
+                    tt = cache[text] = self.text_terms(text)
+            if tags:
+                tt = tt + self.hashtag_terms(tags)
+            out.append(self.assess(tt) if tt else _NOTHING)
         return out
+
+
+def _letter_variants() -> dict[str, str]:
+    """ASCII letter -> every letter that folds to it, lower-cased."""
+    out: dict[str, set[str]] = {}
+    # Latin with diacritics, then the compatibility forms NFKC folds:
+    # circled, fullwidth and the "fancy font" mathematical letters.
+    ranges = ((0x41, 0x7B), (0xC0, 0x250), (0x1E00, 0x1F00), (0x24B6, 0x24EA), (0xFF21, 0xFF5B), (0x1D400, 0x1D6A6))
+    for cp in (c for lo, hi in ranges for c in range(lo, hi)):
+        ch = chr(cp)
+        f = fold(ch)
+        if len(f) == 1 and "a" <= f <= "z":
+            out.setdefault(f, {f}).add(ch.lower())
+    return {k: "".join(sorted(v)) for k, v in out.items()}
+
+
+_VARIANTS = _letter_variants()
+
+
+def _prefilter_pattern(terms: Sequence[Term]) -> str | None:
+    """Each term's longest word is enough: a text holding the whole term
+    holds that word (and single words keep RE2's DFA small)."""
+
+    def char(c: str) -> str:
+        v = _VARIANTS.get(c)
+        return f"[{re.escape(v)}]" if v else re.escape(c)
+
+    words = sorted({max(t.text.split(), key=len) for t in terms})
+    return "|".join("".join(char(c) for c in w) for w in words) or None
+
+
+_NOTHING = Assessment(0.0, ())

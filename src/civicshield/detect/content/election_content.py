@@ -33,7 +33,7 @@ def posts_about_election(ctx, matcher: PoliticalMatcher, where: str = "TRUE", lo
         [since],
     )
     cols = {name: tbl.column(name).to_pylist() for name in tbl.column_names}
-    return cols, matcher.assess_many(cols["text"], cols["hashtags"])
+    return cols, matcher.assess_many(tbl.column("text"), cols["hashtags"])
 
 
 def run(ctx, params):
