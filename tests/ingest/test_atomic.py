@@ -167,3 +167,14 @@ def test_store_held_open_by_another_process_is_not_replaced(good, tmp_path):
         holder.kill()
         holder.wait(timeout=30)
     assert ingest_dataset(ds, ws).rows["accounts"] == 4
+
+
+def test_same_files_in_another_folder_are_loaded_again(good, tmp_path):
+    import shutil
+
+    ds, ws = good
+    moved = shutil.copytree(ds, tmp_path / "moved")
+    summary = ingest_dataset(moved, ws)
+    assert not summary.unchanged
+    with ws.events(read_only=True) as store:
+        assert store.meta("dataset") == str(moved.resolve())

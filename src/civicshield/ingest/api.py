@@ -37,10 +37,11 @@ class IngestSummary:
 
 
 def fingerprint(dataset: Path, layout: Layout, progress: Progress) -> str:
-    """A digest of every file ingest reads (and of the rules it applies)."""
+    """A digest of every file ingest reads, of the rules it applies and of
+    the folder's location (``_meta.dataset`` tells detectors where media/ is)."""
     paths = [dataset / "election.toml"] + [f.path for files in layout.files.values() for f in files]
     h = hashlib.blake2b(digest_size=20)
-    h.update(f"civicshield-ingest {INGEST_VERSION}\n".encode())
+    h.update(f"civicshield-ingest {INGEST_VERSION}\n{dataset.resolve()}\n".encode())
     for i, p in enumerate(paths):
         with open(p, "rb") as f:
             digest = hashlib.file_digest(f, "blake2b").hexdigest()

@@ -110,6 +110,11 @@ def open_csv(con: duckdb.DuckDBPyConnection, tf: TableFile, name: str) -> Source
     return src
 
 
+def _json_keys(con: duckdb.DuckDBPyConnection, lines: str, expr: str, limit: str) -> list[str]:
+    sql = f"SELECT DISTINCT unnest(json_keys({expr})) AS k FROM {lines} WHERE trim(line) <> '' {limit} ORDER BY k"
+    return [r[0] for r in con.execute(sql).fetchall()]
+
+
 def open_jsonl(con: duckdb.DuckDBPyConnection, tf: TableFile, name: str) -> Source:
     # Each line is taken whole as one text value (\x01 cannot occur in valid
     # JSON unescaped), so the row number is the line number and a bad line is
@@ -123,20 +128,21 @@ def open_jsonl(con: duckdb.DuckDBPyConnection, tf: TableFile, name: str) -> Sour
         col, msg = jsonl_line_problem(tf.path, rej[0])
         problem = DataError(tf.shown, rej[0], col, msg)
     limit = f"AND rowid + 1 < {problem.row}" if problem else ""
-    bad = con.execute(
-        f"SELECT min(rowid) + 1 FROM {lines} WHERE trim(line) <> '' "
-        f"AND coalesce(CASE WHEN json_valid(line) THEN json_type(line) END, '') <> 'OBJECT' {limit}"
-    ).fetchone()[0]
+    try:
+        # Fast path: every line is JSON, so no json_valid guard (which costs
+        # more than the parse itself); DuckDB raises at the first non-JSON line.
+        keys = _json_keys(con, lines, "line", limit)
+        bad_sql = "json_type(line) <> 'OBJECT'"
+    except duckdb.Error:
+        keys = None
+        bad_sql = "coalesce(CASE WHEN json_valid(line) THEN json_type(line) END, '') <> 'OBJECT'"
+    bad = con.execute(f"SELECT min(rowid) + 1 FROM {lines} WHERE trim(line) <> '' AND {bad_sql} {limit}").fetchone()[0]
     if bad is not None:
         col, msg = jsonl_line_problem(tf.path, bad)
         problem = DataError(tf.shown, bad, col, msg)
         limit = f"AND rowid + 1 < {bad}"
-    keys = [
-        r[0]
-        for r in con.execute(
-            f"SELECT DISTINCT unnest(json_keys(CASE WHEN json_valid(line) THEN line END)) AS k FROM {lines} WHERE trim(line) <> '' {limit} ORDER BY k"
-        ).fetchall()
-    ]
+    if keys is None:
+        keys = _json_keys(con, lines, "CASE WHEN json_valid(line) THEN line END", limit)
     table = TABLES[tf.table]
     present = [c for c in table.columns if c.name in keys]
     select = ["rowid + 1 AS _row"]
