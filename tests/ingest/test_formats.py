@@ -179,3 +179,17 @@ def test_progress_reports_each_table_to_completion(dataset, tmp_path):
         done, total = last[f"ingest {table}"]
         assert done == total
     assert last["swap"] == (1, 1)
+
+
+def test_csv_with_bom_crlf_and_quoting(dataset, tmp_path):
+    ds = dataset("csv", posts=None, engagements=None)
+    (ds / "accounts.csv").write_bytes(
+        "\ufeffaccount_id,handle,created_at,bio\r\n"
+        'a1,x,2024-01-01T00:00:00Z,"comma, ""quoted"" and\r\nnew line 🗳️"\r\n'
+        "a2,y,2024-01-01T00:00:00Z,\r\n".encode()
+    )
+    ws, summary = _ingest(ds, tmp_path)
+    with ws.events(read_only=True) as store:
+        assert store.rows("SELECT account_id, bio FROM accounts ORDER BY 1") == [
+            ("a1", 'comma, "quoted" and\r\nnew line 🗳️'), ("a2", None)
+        ]
