@@ -70,6 +70,7 @@ def bulk_posts(w: World, pop: Population, sc: Scenario, n: int) -> tuple[pa.Tabl
     ids = w.ids(n)
     n_audio = max(200, len(pop) // 8)
     audio_pool = w.ids(n_audio)
+    w.sounds = audio_pool
     audio_rank = np.minimum(r.zipf(1.35, size=n) - 1, n_audio - 1)
     has_audio = r.random(n) < 0.55
     cand_p = np.resize(np.array([0.2, 0.18, 0.18, 0.16, 0.12, 0.06, 0.1]), len(sc.candidates))
@@ -169,7 +170,7 @@ def bulk_comments(w: World, pop: Population, tg: Targets, n: int) -> pa.Table:
     actor = _pick(r, np.cumsum(pop.weight), n)
     post = _pick(r, tg.cum, n)
     t = np.maximum(tg.time[post] + _delay(r, n), pop.created[actor] + 600)
-    keep = t < w.end
+    keep = (t < w.end) & (t >= w.start)
     actor, post, t = actor[keep], post[keep], t[keep]
     m = len(t)
     text = [COMMENTS[str(lg)][int(k)] for lg, k in zip(pop.lang[actor], r.integers(0, 5, size=m), strict=True)]
@@ -196,7 +197,7 @@ def bulk_engagements(w: World, pop: Population, tg: Targets, n: int, chunk: int)
         t = np.where(follow, rhythm_times(r, np.full(k, w.start), w.end), tg.time[post] + _delay(r, k))
         t = np.maximum(t, pop.created[actor] + 600)
         key = np.where(follow, fol_target, post).astype(np.int64)
-        keep = (t < w.end) & ~(follow & (fol_target == actor))
+        keep = (t < w.end) & (t >= w.start) & ~(follow & (fol_target == actor))
         # a person likes (or follows) a thing once
         combo = (actor.astype(np.int64) * 4 + action) * (len(tg.time) + len(pop.ids) + 1) + key
         _, first = np.unique(combo, return_index=True)
@@ -247,7 +248,7 @@ def bulk_impressions(w: World, pop: Population, tg: Targets, n: int, chunk: int)
         viewer = _pick(r, cum, k)
         post = _pick(r, tg.cum, k)
         t = np.maximum(tg.time[post] + _delay(r, k) // 2, pop.created[viewer] + 600)
-        sel = np.nonzero(t < w.end)[0]
+        sel = np.nonzero((t < w.end) & (t >= w.start))[0]
         sel = sel[np.argsort(t[sel], kind="stable")]
         yield pa.table({"viewer_id": ids.take(pa.array(viewer[sel])), "post_id": tg.ids.take(pa.array(post[sel])),
                         "created_at": _ts(t[sel]),

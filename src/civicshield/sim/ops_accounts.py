@@ -29,17 +29,18 @@ def _patterned(w: World, n: int) -> list[str]:
 
 
 def batch_accounts(w: World, op: str, n: int, t0: int, *, patterned: bool, signups: bool,
-                   datacenter: bool = False) -> list[str]:
+                   datacenter: bool = False, slow: bool = False) -> list[str]:
+    """``slow``: an operator pacing creations minutes apart, a fresh device id each time."""
     r = w.rng
     handles = _patterned(w, n) if patterned else [None] * n
     devs = [w.device() for _ in range(int(r.integers(1, 3)))]
     ip, asn, cc = w.ip_prefix("RO", datacenter=datacenter)
     accs, t = [], t0
     for h in handles:
-        t += int(r.integers(8, 70))
+        t += int(r.integers(150, 480)) if slow else int(r.integers(8, 70))
         a = w.add_account(created=t, handle=h, followers=int(r.integers(0, 40)), following=int(r.integers(0, 80)),
                           bio="" if r.random() < 0.7 else None, avatar=None if r.random() < 0.5 else "random")
-        dev = devs[int(r.integers(len(devs)))]
+        dev = w.device() if slow else devs[int(r.integers(len(devs)))]
         if signups and t >= w.start:
             w.signup(t - int(r.integers(3, 30)), dev, ip, cc, str(r.choice(("gmail.com", "yahoo.com", "outlook.com"))),
                      "RO", vocab.USER_AGENTS[1], a)
@@ -81,9 +82,13 @@ def fake_engagement(w: World, sc: Scenario, popular_posts: list[str], post_time:
         while len(accs) < size:  # aged accounts bought years ago
             accs.append(w.add_account(created=int(r.integers(epoch(dt.date(2014, 1, 1)), epoch(dt.date(2020, 1, 1)))),
                                       following=int(r.integers(100, 2000))))
+        # lockstep farms run a few emulators behind proxies; the drip-feed farm (k == 1)
+        # spreads each order over hours from residential proxies, one phone per account
+        drip = k == 1
         farm_devs = [w.device() for _ in range(int(r.integers(3, 8)))]
-        farm_nets = [w.ip_prefix(datacenter=bool(r.random() < 0.6)) for _ in range(int(r.integers(1, 4)))]
-        kit = {a: (farm_devs[int(r.integers(len(farm_devs)))], farm_nets[int(r.integers(len(farm_nets)))]) for a in accs}
+        farm_nets = [w.ip_prefix(datacenter=not drip and bool(r.random() < 0.6)) for _ in range(int(r.integers(1, 4)))]
+        kit = {a: (w.device() if drip else farm_devs[int(r.integers(len(farm_devs)))],
+                   w.ip_prefix("RO") if drip else farm_nets[int(r.integers(len(farm_nets)))]) for a in accs}
         for a in accs:
             w.label("account", a, "fake_engagement", op)
             dev, (ip, asn, cc) = kit[a]
@@ -97,6 +102,13 @@ def fake_engagement(w: World, sc: Scenario, popular_posts: list[str], post_time:
         for tgt in targets:
             t0 = max(post_time[tgt] + int(r.integers(300, 6 * 3600)), w.start)
             r.shuffle(order)
+            if drip:  # an SMM panel's "drip feed": the order trickles in over one to three hours
+                span = int(r.integers(3600, 3 * 3600))
+                turnout = r.uniform(0.4, 0.7)
+                for a in order:
+                    if r.random() < turnout:
+                        hit(a, "like" if r.random() < 0.85 else "share", tgt, t0 + int(r.integers(0, span)))
+                continue
             gap = float(r.choice([2.0, 6.0, 20.0]))
             t = t0
             for a in order:
@@ -106,7 +118,7 @@ def fake_engagement(w: World, sc: Scenario, popular_posts: list[str], post_time:
         for acc_target in r.choice(clients, size=2, replace=False):  # follow bursts
             t = w.at(w.start, w.round1)
             for a in order:
-                t += int(r.exponential(5.0)) + 1
+                t += int(r.exponential(600.0 if drip else 5.0)) + 1
                 hit(a, "follow", str(acc_target), t)
         for a in accs:  # camouflage on organic, popular content at ordinary times
             for p in r.choice(popular_posts, size=int(r.integers(5, 25)), replace=False):
@@ -115,12 +127,12 @@ def fake_engagement(w: World, sc: Scenario, popular_posts: list[str], post_time:
 
 def batch_created(w: World, sc: Scenario) -> None:
     r = w.rng
-    for k in range(int(r.integers(2, 4))):
+    for k in range(3):
         op = w.new_op("batch_created")
         n = int(r.integers(20, 60))
         in_watch = k != 1
         t0 = w.at(w.start + 5 * DAY, w.round1 - 10 * DAY) if in_watch else w.at(w.start - 200 * DAY, w.start - 30 * DAY)
-        accs = batch_accounts(w, op, n, t0, patterned=k != 2, signups=in_watch, datacenter=k == 2)
+        accs = batch_accounts(w, op, n, t0, patterned=k == 0, signups=in_watch, datacenter=k == 2, slow=k == 2)
         cand = sc.candidates[int(r.integers(len(sc.candidates)))]
         for a in accs:
             w.engage(a, "follow", cand.account_id, w.at(max(w.acc[a]["created_at"], w.start), w.end))
@@ -131,8 +143,10 @@ def batch_created(w: World, sc: Scenario) -> None:
 
 def sleeper_activation(w: World, sc: Scenario) -> None:
     r = w.rng
-    for _k in range(int(r.integers(2, 4))):
+    n_cohorts = int(r.integers(2, 4))
+    for k in range(n_cohorts):
         op = w.new_op("sleeper_activation")
+        window = 6 * DAY if k == n_cohorts - 1 else 36 * 3600  # the last cohort wakes over a week
         cand = sc.candidates[int(r.integers(len(sc.candidates)))]
         wake = w.round1 - int(r.integers(14, 43)) * DAY
         nets = [w.ip_prefix("RO") for _ in range(int(r.integers(1, 4)))]
@@ -141,7 +155,7 @@ def sleeper_activation(w: World, sc: Scenario) -> None:
             a = w.add_account(created=created, followers=int(r.lognormal(3.5, 1.0)))
             w.label("account", a, "sleeper_activation", op)
             dev, (ip, asn, cc) = w.device(), nets[int(r.integers(len(nets)))]
-            first = wake + int(r.integers(0, 36 * 3600))
+            first = wake + int(r.integers(0, window))
             w.login(a, first, dev, ip, cc, asn)
             w.logins_for(a, first, w.end, int(r.integers(4, 12)), dev, ip, cc, asn)
             for _ in range(int(r.integers(3, 10))):

@@ -66,6 +66,10 @@ def coordinated_networks(w: World, sc: Scenario) -> None:
     sizes = [int(r.integers(10, 16)), int(r.integers(18, 28)), int(r.integers(60, 90))]
     if r.random() < 0.6:
         sizes.append(int(r.integers(30, 45)))
+    # how tight each operator's scheduling is (mean seconds after the cue) and how many
+    # members turn out per event; one per seed is loose: a scheduler with jitter, spotty turnout
+    timing = [(25.0, 0.55, 0.9), (70.0, 0.55, 0.9), (150.0, 0.5, 0.85), (600.0, 0.3, 0.6)]
+    loose = int(r.integers(len(sizes)))
     for k, size in enumerate(sizes):
         op = w.new_op("coordinated_network")
         cand = sc.candidates[0] if k % 2 == 0 else sc.candidates[int(r.integers(len(sc.candidates)))]
@@ -87,12 +91,13 @@ def coordinated_networks(w: World, sc: Scenario) -> None:
         site = str(r.choice(OP_SITES))
         audio = w.id()
         templates = [NARRATIVES[i] for i in r.choice(len(NARRATIVES), size=8, replace=False)]
-        spread = float(r.choice([25.0, 70.0, 150.0]))  # seconds: how tight the operator's scheduling is
+        spread, lo_part, hi_part = timing[3] if k == loose else timing[int(r.integers(3))]
         n_events = int(r.integers(20, 42))
         lo, hi = w.start + int(r.integers(0, 25)) * DAY, w.round2
         for e in range(n_events):
             t0 = w.at(lo, hi)
-            who = [a for a in accs if r.random() < r.uniform(0.55, 0.9)] or accs[:3]
+            turnout = r.uniform(lo_part, hi_part)
+            who = [a for a in accs if r.random() < turnout] or accs[:3]
             tpl = templates[e % len(templates)]
             base = tpl.format(c=cand.forms()[int(r.integers(5))])
             slug = f"articol/{int(r.integers(10**5, 10**6))}-{cand.tag}"
@@ -104,7 +109,7 @@ def coordinated_networks(w: World, sc: Scenario) -> None:
                     continue
                 dev, ip, cc, _ = home[a]
                 w.post(a, t, variant(r, base), hashtags=ev_tags if r.random() < 0.85 else ev_tags[:2],
-                       urls=[url_variant(r, site, slug)] if use_url else [], audio=audio if use_audio else None,
+                       urls=[url_variant(r, site, slug)] if use_url else [], audio=audio if use_audio else "auto",
                        country=cc, election=True)
         for a in accs:  # camouflage: ordinary posts at ordinary times
             for _ in range(int(r.integers(0, 7))):

@@ -60,7 +60,8 @@ class World:
         self.current_op: str | None = None
         self.post_weight: dict[str, float] = {}  # organic popularity of special posts
         self.no_bulk: set[str] = set()  # accounts whose activity is only what was planted
-        self.claimed: set[str] = set()  # organic accounts already given a role (recruit, fan, paid creator)
+        self.claimed: set[str] = set()
+        self.sounds: list[str] = []  # organic sounds, most popular first (set once bulk posts exist)  # organic accounts already given a role (recruit, fan, paid creator)
 
     # ----- identifiers ---------------------------------------------------
     def ids(self, n: int) -> list[str]:
@@ -195,12 +196,18 @@ class World:
         return aid
 
     # ----- activity ----------------------------------------------------------
-    def post(self, acc: str, t: int, text: str, *, hashtags=(), urls=(), mentions=(), audio: str | None = None,
+    def post(self, acc: str, t: int, text: str, *, hashtags=(), urls=(), mentions=(), audio: str | None = "auto",
              language: str = "ro", country: str | None = None, is_ad: bool = False, branded: bool = False,
              ai_label: bool = False, media: str | None = None, status: str = "active", election: bool = False,
-             views: int | None = None, weight: float = 0.0) -> str:
+             views: int | None = None, weight: float = 0.3) -> str:
+        """A planted post.  ``audio="auto"`` picks an organic sound half the time, as
+        people do; ``weight`` is how much organic attention (likes, views) it draws."""
         r = self.rng
         pid = self.id()
+        if audio == "auto":
+            audio = None
+            if self.sounds and r.random() < 0.5:
+                audio = self.sounds[min(int(r.zipf(1.35)) - 1, len(self.sounds) - 1)]
         views = int(r.lognormal(6.0, 1.3)) if views is None else views
         self.rows["posts"].append({
             "post_id": pid, "account_id": acc, "created_at": int(t), "text": text,
@@ -213,7 +220,7 @@ class World:
         })
         if election:
             self.label("post", pid, "election_content", self.current_op or "organic")
-        if weight > 0:
+        if weight > 0 and status == "active" and t >= self.start:
             self.post_weight[pid] = weight
         return pid
 
