@@ -61,3 +61,20 @@ def test_tampered_ai_image_is_invalid_but_still_declares_ai(shared_dir, tmp_path
 def test_missing_file_is_a_data_error(tmp_path):
     with pytest.raises(DataError, match="media file not found"):
         read_credentials(tmp_path / "nope.jpg")
+
+
+@pytest.mark.parametrize("source", ["trainedAlgorithmicMedia", "compositeWithTrainedAlgorithmicMedia", "algorithmicMedia",
+                                    None])
+def test_images_signed_by_the_test_suite(tmp_path, source):
+    """Signed here with c2pa's Builder and a freshly generated ES256 chain
+    (civicshield.sim.media): valid, untrusted signer not a failure."""
+    from civicshield.sim.media import sign_jpeg
+
+    path = sign_jpeg(tmp_path / "x.jpg", source, "Călin Georgescu rally")
+    c = read_credentials(path)
+    assert c.has_manifest and c.validation_state == "Valid" and c.failures == ()
+    assert c.ai_source_types == ((source,) if source else ())
+    assert c.title == "Călin Georgescu rally"
+    assert c.actions[0] == ("c2pa.created" if source else "c2pa.opened")
+    tampered = read_credentials(tamper(path, tmp_path / "t.jpg"))
+    assert tampered.validation_state == "Invalid" and tampered.is_ai is bool(source)

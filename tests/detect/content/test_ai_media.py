@@ -71,3 +71,17 @@ def test_media_path_may_not_escape_the_folder(make_workspace, shared_dir, tmp_pa
     media_dir(shared_dir, ws.path / "media")
     with pytest.raises(DataError, match="outside the media folder"):
         run(ws, ai_media.DETECTOR)
+
+
+def test_manifest_title_can_name_the_candidate(make_workspace, tmp_path):
+    from civicshield.sim.media import sign_jpeg
+
+    media = tmp_path / "media"
+    sign_jpeg(media / "deepfake.jpg", "trainedAlgorithmicMedia", "Elena Lasconi meeting")
+    sign_jpeg(media / "castle.jpg", "trainedAlgorithmicMedia", "fantasy castle")
+    posts = [post("p1", "u1", "Imagini exclusive!", media_path="deepfake.jpg", ai_label=True),
+             post("p2", "u1", "Castelul din vis", media_path="castle.jpg", ai_label=True)]
+    ws = make_workspace(accounts=[account("u1")], posts=posts)
+    found = run(ws, ai_media.DETECTOR, media_dir=str(media))
+    assert [(f.kind, f.post_ids) for f in found] == [("misleading_ai", ("p1",))]
+    assert found[0].evidence["names"] == ["cand-lasconi"]
