@@ -8,6 +8,7 @@ import pytest
 from engagement_plant import T0, account
 
 from civicshield.detect import DetectionContext, run_detector
+from civicshield.detect.engagement._bursts import surprising_bursts
 from civicshield.detect.engagement.batch_created import DETECTOR, handle_link
 
 FIRST = ["ana", "ion", "maria", "andrei", "elena", "mihai", "ioana", "vlad", "cristina", "radu", "zsofia", "bence"]
@@ -60,8 +61,17 @@ def batch_world(seed: int = 5) -> dict:
         accounts.append(account(aid, created, "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(9))))
         logins.append({"account_id": aid, "created_at": created + dt.timedelta(hours=1), "device_id": f"rig-{i % 2}",
                        "ip_prefix": "91.200.12"})
+    # operator 3: 10 accounts in 5 minutes, each on its own phone and connection,
+    # ordinary handles: only the burst itself gives them away
+    op3 = [f"q{i}" for i in range(10)]
+    start = T0 - dt.timedelta(days=100, hours=2)
+    for i, aid in enumerate(op3):
+        created = start + dt.timedelta(seconds=30 * i)
+        accounts.append(account(aid, created, _organic_handle(rng)))
+        logins.append({"account_id": aid, "created_at": created + dt.timedelta(hours=2), "device_id": f"own-{aid}",
+                       "ip_prefix": f"79.{i}.{rng.randint(0, 255)}"})
     return {"tables": {"accounts": accounts, "signups": signups, "logins": logins},
-            "ops": [set(op1), set(op2)], "campus": set(campus)}
+            "ops": [set(op1), set(op2), set(op3)], "campus": set(campus)}
 
 
 def test_finds_operator_cohorts_not_campus(make_workspace):
@@ -80,6 +90,25 @@ def test_small_cohort_below_min_is_not_reported(make_workspace):
     w = batch_world()
     res = _run(make_workspace(**w["tables"]), min_cohort=13)
     assert [set(f.account_ids) for f in res.findings] == [w["ops"][0]]
+
+
+def test_burst_test_can_be_turned_off(make_workspace):
+    w = batch_world()
+    res = _run(make_workspace(**w["tables"]), max_burst_pvalue=0.0)
+    assert sorted((set(f.account_ids) for f in res.findings), key=len, reverse=True) == w["ops"][:2]
+
+
+def test_surprising_bursts_scale_with_the_local_rate():
+    rng = random.Random(1)
+    burst = [(T0 + dt.timedelta(seconds=30 * i), f"b{i}") for i in range(10)]
+    quiet = [(T0 + dt.timedelta(minutes=rng.randint(-4000, 4000)), f"q{i}") for i in range(50)]
+    busy = [(T0 + dt.timedelta(seconds=rng.randint(-250_000, 250_000)), f"x{i}") for i in range(150_000)]
+    window = dt.timedelta(minutes=10)
+    # ten in five minutes against a few a day: a burst
+    assert [set(b) & {a for _, a in burst} for b in surprising_bursts(quiet + burst, window, 6, 1e-6)] == [
+        {a for _, a in burst}]
+    # the same ten against a platform's steady traffic (~3,000 per 10 minutes): nothing
+    assert surprising_bursts(busy + burst, window, 6, 1e-6) == []
 
 
 def test_handle_link():

@@ -13,6 +13,9 @@ already share a device with another co-created account.  Accounts with no device
 record at all (data without ``signups``/``logins``, such as Cresci-2015)
 are linked by time alone, which is what ANCHORS.md measures.
 
+A burst of creations that the local sign-up rate cannot explain (see
+``_bursts``) is a cohort too, unless most of it sits behind one shared NAT.
+
 Set-based part (portable SQL): co-created pairs by a bucket self-join on
 ``created_at`` (same and next bucket, so a burst on a bucket edge is whole),
 and the pairs that share a device.  Single-machine part: the handle test and
@@ -21,12 +24,14 @@ connected components.  One finding per cohort (``network_id``).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 
 import pyarrow as pa
 
 from civicshield.detect.base import Detector, Finding, Param
+from civicshield.detect.engagement._bursts import surprising_bursts
 from civicshield.detect.engagement._common import bucket, components, epoch, network_id, throwaway_domains
 
 NAME = "batch_created"
@@ -36,6 +41,11 @@ PARAMS = (
     Param("min_cohort", int, 6, "smallest cohort reported (an account plus at least 5 others, as in ANCHORS.md)", 2, 100_000),
     Param("max_handle_gap", int, 50, "trailing handle numbers at most this far apart count as one sequence", 0, 1_000_000),
     Param("max_cell", int, 2000, "skip creation buckets with more accounts than this in the pair join", 10, 10_000_000),
+    Param("max_burst_pvalue", float, 1e-6,
+          "a creation burst alone makes a cohort when its Poisson tail probability against the local rate is below this "
+          "(0 turns the test off)", 0.0, 1.0),
+    Param("nat_devices", int, 20, "an IP prefix with at least this many distinct devices is a shared NAT (campus, carrier)",
+          2, 10_000_000),
 )
 
 _DIGITS = re.compile(r"\d+")
@@ -120,6 +130,26 @@ def _throwaway_accounts(ctx) -> set[str]:
     return {r["account_id"] for r in rows}
 
 
+def _explained_by_nat(ctx, members: list[str], p) -> bool:
+    """Most of the burst signed up or logged in behind one shared NAT: a
+    lecture hall or a carrier, not an operator."""
+    ip = _sources(ctx, "ip_prefix")
+    dev = _sources(ctx, "device_id")
+    ctx.con.register("_burst", pa.table({"account_id": members}))
+    try:
+        rows = ctx.query(f"""
+WITH ip AS ({ip}), dev AS ({dev}),
+pd AS (SELECT i.v AS prefix, COUNT(DISTINCT d.v) AS devices FROM ip i JOIN dev d ON d.account_id = i.account_id
+       GROUP BY i.v),
+nat AS (SELECT prefix FROM pd WHERE devices >= {int(p['nat_devices'])})
+SELECT nat.prefix, COUNT(DISTINCT i.account_id) AS n FROM ip i JOIN _burst b ON b.account_id = i.account_id
+JOIN nat ON nat.prefix = i.v GROUP BY nat.prefix
+""").to_pylist()
+    finally:
+        ctx.con.unregister("_burst")
+    return any(2 * r["n"] >= len(members) for r in rows)
+
+
 def run(ctx, p) -> list[Finding]:
     pairs = ctx.query(pair_sql(p, _sources(ctx, "device_id"), _sources(ctx, "ip_prefix"))).to_pylist()
     if not pairs:
@@ -130,10 +160,8 @@ def run(ctx, p) -> list[Finding]:
     # enforcement failed.
     spam = _throwaway_accounts(ctx)
     pairs = [r for r in pairs if r["a1"] not in spam and r["a2"] not in spam]
-    ids = sorted({r["a1"] for r in pairs} | {r["a2"] for r in pairs})
-    wanted = set(ids)
-    info = {r["account_id"]: r for r in ctx.query("SELECT account_id, handle, created_at FROM accounts").to_pylist()
-            if r["account_id"] in wanted}
+    everyone = ctx.query("SELECT account_id, handle, created_at FROM accounts").to_pylist()
+    info = {r["account_id"]: r for r in everyone}
     links: list[tuple[str, str, str]] = []
     for r in pairs:
         if r["shared_device"]:
@@ -150,6 +178,13 @@ def run(ctx, p) -> list[Finding]:
     traced = {a for a1, a2, why in links if why == "shared_device" for a in (a1, a2)}
     links += [(r["a1"], r["a2"], "shared_ip_prefix") for r in pairs
               if r["shared_ip"] and not r["shared_device"] and (r["a1"] in traced or r["a2"] in traced)]
+    # A burst the local creation rate cannot explain is a cohort even when
+    # the operator left no shared device or handle (see _bursts).
+    window = dt.timedelta(minutes=p["window_minutes"])
+    created = [(r["created_at"], r["account_id"]) for r in everyone if r["account_id"] not in spam]
+    for burst in surprising_bursts(created, window, p["min_cohort"], p["max_burst_pvalue"]):
+        if not _explained_by_nat(ctx, burst, p):
+            links += [(a, b, "creation_burst") for a, b in zip(burst, burst[1:], strict=False)]
     findings = []
     for members in components(((a, b) for a, b, _ in links), p["min_cohort"]):
         mset = set(members)
@@ -161,7 +196,7 @@ def run(ctx, p) -> list[Finding]:
             Finding(
                 kind="batch_created",
                 detector=NAME,
-                score=round(1.0 - reasons["time_only"] / max(1, sum(reasons.values())) / 2, 4),
+                score=round(1.0 - (reasons["time_only"] + reasons["creation_burst"]) / max(1, sum(reasons.values())) / 2, 4),
                 account_ids=tuple(members),
                 network_id=network_id("batch", members),
                 first_seen=created[0],
