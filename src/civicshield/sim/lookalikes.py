@@ -70,7 +70,9 @@ def trending_sound(w: World, pop: Population) -> None:
 
 def fan_clubs(w: World, sc: Scenario, pop: Population) -> None:
     """Real supporters: repeat their candidate's tags and like the official
-    posts, at their own times, in their own words, from their own phones."""
+    posts, in their own words, from their own phones.  One club reacts within
+    minutes of every official post (notifications on), the hardest organic
+    look-alike of a like farm; the others hours later."""
     r = w.rng
     official = {c.account_id: [p for p in w.rows["posts"] if p["account_id"] == c.account_id] for c in sc.candidates}
     for k in range(3):
@@ -86,7 +88,9 @@ def fan_clubs(w: World, sc: Scenario, pop: Population) -> None:
                        election=True, weight=0.6)
             for p in official[cand.account_id]:
                 if r.random() < 0.7:
-                    key = _eng(w, pop, i, "like", p["post_id"], p["created_at"] + int(r.lognormal(9.5, 1.2)))
+                    # the first club has notifications on: likes land minutes after each post
+                    delay = r.lognormal(5.5, 0.8) if k == 0 else r.lognormal(9.5, 1.2)
+                    key = _eng(w, pop, i, "like", p["post_id"], p["created_at"] + int(delay))
                     w.lookalike("engagement", key, "fan_club", ("fake_engagement",))
             _eng(w, pop, i, "follow", cand.account_id, w.at(w.start - 0, w.round1))
 
@@ -114,7 +118,7 @@ def namesakes(w: World, sc: Scenario) -> None:
                           bio=f"Pagină de fani. NU este pagina oficială a lui {c.name}.", followers=int(r.lognormal(8, 1)))
         w.lookalike("account", a, "fan_account", ("impersonation",))
         ip, asn, cc = w.ip_prefix("RO")
-        w.logins_for(a, w.login_start, w.end, 10, w.device(), ip, cc, asn)
+        w.logins_for(a, w.login_start, w.end, int(r.integers(3, 9)), w.device(), ip, cc, asn)
         for _ in range(int(r.integers(4, 10))):
             w.post(a, w.at(w.start, w.round2), f"Susținem {c.name}! Pagină de fani 💙", hashtags=[c.tag, "alegeri2024"],
                    election=True, weight=1.5)
@@ -150,7 +154,7 @@ def campus_nat(w: World) -> None:
         a = w.add_account(created=t + int(r.integers(30, 300)), bio="Student @ UBB" if r.random() < 0.4 else None)
         w.signup(t, dev, ip, "RO", str(r.choice(vocab.EMAIL_DOMAINS)), "RO", str(r.choice(vocab.USER_AGENTS)), a)
         w.lookalike("account", a, "campus_nat", ("batch_created", "spam_signup"))
-        w.logins_for(a, t, w.end, int(r.integers(4, 15)), dev, ip, "RO", asn)
+        w.logins_for(a, t, w.end, int(r.integers(2, 8)), dev, ip, "RO", asn)
         for _ in range(int(r.integers(0, 4))):
             w.post(a, w.at(t + 3600, w.end), "Viața de student în cămin 😂", hashtags=["student", "fyp"], weight=0.5)
     for _ in range(int(r.integers(3, 10))):  # typos and abandoned attempts from the same network

@@ -44,7 +44,7 @@ def batch_accounts(w: World, op: str, n: int, t0: int, *, patterned: bool, signu
         if signups and t >= w.start:
             w.signup(t - int(r.integers(3, 30)), dev, ip, cc, str(r.choice(("gmail.com", "yahoo.com", "outlook.com"))),
                      "RO", vocab.USER_AGENTS[1], a)
-        w.logins_for(a, t, w.end, int(r.integers(3, 10)), dev, ip, cc, asn)
+        w.logins_for(a, t, w.end, int(r.integers(2, 6)), dev, ip, cc, asn)
         w.label("account", a, "batch_created", op)
         accs.append(a)
     return accs
@@ -64,6 +64,10 @@ class _Farm:
         dev, (ip, _asn, cc) = self.kit[a]
         self.w.engage(a, action, target, t, dev, ip, cc)
         self.w.label("engagement", key, "fake_engagement", self.op)
+        if action != "follow":  # the bot opens the video (by link or search) before it likes it
+            surface = ("profile", "search", "for_you")[int(self.w.rng.choice(3, p=[0.5, 0.3, 0.2]))]
+            self.w.rows["impressions"].append({"viewer_id": a, "post_id": target, "created_at": t - int(self.w.rng.integers(2, 40)),
+                                               "surface": surface, "viewer_country": cc})
 
 
 def fake_engagement(w: World, sc: Scenario, popular_posts: list[str], post_time: dict[str, int]) -> None:
@@ -120,6 +124,10 @@ def fake_engagement(w: World, sc: Scenario, popular_posts: list[str], post_time:
             for a in order:
                 t += int(r.exponential(600.0 if drip else 5.0)) + 1
                 hit(a, "follow", str(acc_target), t)
+        for a in accs:
+            if r.random() < 0.3:  # stock content some sellers post to make an account look used
+                w.post(a, w.at(max(w.start, w.acc[a]["created_at"]), w.end), str(r.choice(
+                    ["Bună dimineața! ☀️", "Frumos 😍", "Weekend plăcut tuturor", "❤️❤️❤️"])), hashtags=["fyp"])
         for a in accs:  # camouflage on organic, popular content at ordinary times
             for p in r.choice(popular_posts, size=int(r.integers(5, 25)), replace=False):
                 hit(a, "like", str(p), w.at(max(post_time[str(p)], w.start), w.end))
@@ -152,12 +160,12 @@ def sleeper_activation(w: World, sc: Scenario) -> None:
         nets = [w.ip_prefix("RO") for _ in range(int(r.integers(1, 4)))]
         for _ in range(int(r.integers(14, 40))):
             created = int(r.integers(epoch(dt.date(2016, 1, 1)), epoch(dt.date(2021, 12, 31))))
-            a = w.add_account(created=created, followers=int(r.lognormal(3.5, 1.0)))
+            a = w.add_account(created=created, followers=int(r.lognormal(4.2, 1.3)))
             w.label("account", a, "sleeper_activation", op)
             dev, (ip, asn, cc) = w.device(), nets[int(r.integers(len(nets)))]
             first = wake + int(r.integers(0, window))
             w.login(a, first, dev, ip, cc, asn)
-            w.logins_for(a, first, w.end, int(r.integers(4, 12)), dev, ip, cc, asn)
+            w.logins_for(a, first, w.end, int(r.integers(2, 7)), dev, ip, cc, asn)
             for _ in range(int(r.integers(3, 10))):
                 w.post(a, w.at(first + 600, w.round2), _political(w, cand),
                        hashtags=[cand.tag, str(r.choice(vocab.ELECTION_TAGS))], election=True)
@@ -219,7 +227,7 @@ def recidivism(w: World, sc: Scenario) -> None:
             ip, asn, cc = nets[int(r.integers(2))] if r.random() < 0.7 else w.ip_prefix("RO")
             if created >= w.start:
                 w.signup(created - 30, dev, ip, cc, str(r.choice(vocab.EMAIL_DOMAINS)), "RO", vocab.USER_AGENTS[0], a)
-            w.logins_for(a, created, w.end, int(r.integers(3, 10)), dev, ip, cc, asn)
+            w.logins_for(a, created, w.end, int(r.integers(2, 7)), dev, ip, cc, asn)
             for _ in range(int(r.integers(2, 7))):
                 w.post(a, w.at(max(created, w.start), w.end), strip_diacritics(narr) if r.random() < 0.4 else narr,
                        hashtags=tags[: int(r.integers(1, 4))], election=True)

@@ -86,7 +86,7 @@ def coordinated_networks(w: World, sc: Scenario) -> None:
             ip, asn, cc = nets[int(r.integers(len(nets)))] if shared else w.ip_prefix("RO")
             home[a] = (dev, ip, cc, asn)
             created = w.acc[a]["created_at"]
-            w.logins_for(a, max(created, w.login_start), w.end, int(r.integers(6, 20)), dev, ip, cc, asn)
+            w.logins_for(a, max(created, w.login_start), w.end, int(r.integers(3, 9)), dev, ip, cc, asn)
         tags = list(r.choice(CAMPAIGN_TAGS, size=5, replace=False)) + [cand.tag]
         site = str(r.choice(OP_SITES))
         audio = w.id()
