@@ -193,3 +193,19 @@ def test_csv_with_bom_crlf_and_quoting(dataset, tmp_path):
         assert store.rows("SELECT account_id, bio FROM accounts ORDER BY 1") == [
             ("a1", 'comma, "quoted" and\r\nnew line 🗳️'), ("a2", None)
         ]
+
+
+def test_jsonl_rows_are_line_numbers_even_after_blank_lines(dataset, tmp_path):
+    from civicshield.errors import DataError
+
+    ds = dataset("jsonl", posts=None, engagements=None)
+    ok = '{"account_id": "a%d", "handle": "h", "created_at": "2024-01-01"}\n'
+    (ds / "accounts.jsonl").write_text(ok % 1 + "\n  \n" + ok % 2 + '{"account_id": "a1", "handle": "h", "created_at": "2024-01-01"}\n')
+    with pytest.raises(DataError) as e:
+        _ingest(ds, tmp_path)
+    assert (e.value.row, e.value.column) == (5, "account_id")
+    assert e.value.message == "duplicate primary key 'a1': also in row 1"
+    (ds / "accounts.jsonl").write_text(ok % 1 + "\n\n" + '{"account_id": "a3", "handle": "h", "created_at": "later"}\n')
+    with pytest.raises(DataError) as e:
+        _ingest(ds, tmp_path)
+    assert (e.value.row, e.value.column) == (4, "created_at")

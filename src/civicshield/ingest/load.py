@@ -10,11 +10,20 @@ from civicshield.contract import TABLES
 from civicshield.errors import DataError
 from civicshield.ingest.convert import Rules, TypeMismatch, missing_rules, rules, show
 from civicshield.ingest.files import TableFile
+from civicshield.ingest.jsonl import open_jsonl
 from civicshield.ingest.locate import first_bad_parquet_utf8
-from civicshield.ingest.sources import Source, open_source
+from civicshield.ingest.sources import Source, first_line, open_csv, open_parquet
 from civicshield.store.events import table_ddl
 
+OPENERS = {"csv": open_csv, "jsonl": open_jsonl, "parquet": open_parquet}
 Step = Callable[[str], None]
+
+
+def open_source(con: duckdb.DuckDBPyConnection, tf: TableFile, name: str) -> Source:
+    try:
+        return OPENERS[tf.fmt](con, tf, name)
+    except duckdb.Error as e:
+        raise DataError(tf.shown, None, None, f"cannot read the file ({first_line(e, tf)})") from None
 
 
 def _rules_of(src: Source) -> dict[str, Rules]:
@@ -51,7 +60,7 @@ def _first_bad_row(con: duckdb.DuckDBPyConnection, src: Source, rs: dict[str, Ru
     got = con.execute(f"SELECT [{flags}], [{shown}] FROM {src.relation} WHERE {src.row} = ?", [row]).fetchone()
     for (name, check), bad, value in zip(checks, got[0], got[1], strict=True):
         if bad:
-            raise DataError(src.file.shown, row, name, check.message(value))
+            raise DataError(src.file.shown, src.to_row(row), name, check.message(value))
 
 
 def _check_primary_key(con: duckdb.DuckDBPyConnection, table: str, sources: list[tuple[Source, dict[str, Rules]]]) -> None:
@@ -77,6 +86,7 @@ def _check_primary_key(con: duckdb.DuckDBPyConnection, table: str, sources: list
     if hit is None:
         return
     key, f, r, f0, r0 = hit
+    r, r0 = sources[f][0].to_row(r), sources[f0][0].to_row(r0)
     shown_key = ", ".join(show(v) for v in key)
     where = f"row {r0}" if f0 == f else f"{sources[f0][0].file.path.name} row {r0}"
     raise DataError(sources[f][0].file.shown, r, "+".join(pk), f"duplicate primary key {shown_key}: also in {where}")
@@ -88,18 +98,6 @@ def _select(src: Source, rs: dict[str, Rules], table: str, i: int) -> str:
         value = rs[c.name].value if c.name in rs else missing_rules(c)
         cols.append(f"CAST({value} AS {c.duckdb_type}) AS \"{c.name}\"")
     return f"SELECT {', '.join(cols)}, {i} AS _f, {src.row} AS _r FROM {src.relation}"
-
-
-def _parquet_guard(src: Source, fn: Callable[[], None]) -> None:
-    """Run ``fn``; turn DuckDB's row-less Parquet UTF-8 complaint into a row."""
-    try:
-        fn()
-    except duckdb.InvalidInputException as e:
-        if src.file.fmt == "parquet" and "Invalid string encoding" in str(e):
-            found = first_bad_parquet_utf8(src.file.path)
-            if found:
-                raise DataError(src.file.shown, found[0], found[1], found[2]) from None
-        raise
 
 
 def load_table(
@@ -119,17 +117,17 @@ def load_table(
             rs = _rules_of(src)
             sources[-1] = (src, rs)
             step(f"check {tf.path.name}")
-            _parquet_guard(src, lambda s=src, r=rs: _first_bad_row(con, s, r))
+            _guard([(src, rs)], lambda s=src, r=rs: _first_bad_row(con, s, r))
             if src.problem is not None:
                 raise src.problem
         step(f"keys {table}")
-        _guard_all(sources, lambda: _check_primary_key(con, table, sources))
+        _guard(sources, lambda: _check_primary_key(con, table, sources))
         step(f"load {table}")
         con.execute(table_ddl(table))
         union = " UNION ALL ".join(_select(s, rs, table, i) for i, (s, rs) in enumerate(sources))
         names = ", ".join(f'"{c.name}"' for c in TABLES[table].columns)
         order = ", ".join(f'"{c}"' for c in TABLES[table].order_by)
-        _guard_all(sources, lambda: con.execute(f'INSERT INTO "{table}" SELECT {names} FROM ({union}) ORDER BY {order}, _f, _r'))
+        _guard(sources, lambda: con.execute(f'INSERT INTO "{table}" SELECT {names} FROM ({union}) ORDER BY {order}, _f, _r'))
         return con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
     finally:
         for src, _ in sources:
@@ -137,14 +135,19 @@ def load_table(
                 con.execute(sql)
 
 
-def _guard_all(sources: list[tuple[Source, dict[str, Rules]]], fn: Callable[[], object]) -> None:
+def _guard(sources: list[tuple[Source, dict[str, Rules]]], fn: Callable[[], object]) -> None:
+    """Run ``fn``; a DuckDB read failure becomes a ``DataError`` naming the
+    file.  Parquet UTF-8 errors name the value but no row: find the row."""
     try:
         fn()
-    except duckdb.InvalidInputException as e:
-        if "Invalid string encoding" in str(e):
+    except (duckdb.InvalidInputException, duckdb.IOException, duckdb.ConversionException) as e:
+        # Anything else (a binder error) is a bug here, not bad data: let it show.
+        text = str(e)
+        if "Invalid string encoding" in text:
             for src, _ in sources:
-                if src.file.fmt == "parquet":
-                    found = first_bad_parquet_utf8(src.file.path)
-                    if found:
-                        raise DataError(src.file.shown, found[0], found[1], found[2]) from None
-        raise
+                found = first_bad_parquet_utf8(src.file.path) if src.file.fmt == "parquet" else None
+                if found:
+                    raise DataError(src.file.shown, found[0], found[1], found[2]) from None
+        named = [s for s, _ in sources if str(s.file.path) in text] or [s for s, _ in sources]
+        reason = text.splitlines()[0].replace(str(named[0].file.path), named[0].file.path.name)
+        raise DataError(named[0].file.shown, None, None, f"cannot read the file ({reason})") from None

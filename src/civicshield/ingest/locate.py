@@ -69,6 +69,18 @@ def first_bad_csv_row(path: Path) -> tuple[int, str | None, str] | None:
     return None
 
 
+def nonblank_line_number(path: Path, record: int) -> int:
+    """The line number of the ``record``-th non-blank line (both 1-based)."""
+    seen = 0
+    with open(path, "rb") as f:
+        for i, raw in enumerate(f, start=1):
+            if raw.strip():
+                seen += 1
+                if seen == record:
+                    return i
+    return record
+
+
 def jsonl_line_problem(path: Path, line_no: int) -> tuple[str | None, str]:
     """(column, message) for line ``line_no`` (1-based) of a JSONL file that
     DuckDB could not take as one JSON object."""

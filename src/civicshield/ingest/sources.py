@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import duckdb
@@ -18,7 +19,7 @@ from civicshield.contract import TABLES
 from civicshield.errors import DataError
 from civicshield.ingest.convert import MAX_FIELD_BYTES, Field, sql_str
 from civicshield.ingest.files import TableFile
-from civicshield.ingest.locate import first_bad_csv_row, jsonl_line_problem
+from civicshield.ingest.locate import first_bad_csv_row
 
 # A row (not a field) longer than this is refused by the reader itself.
 MAX_LINE_BYTES = 16 * MAX_FIELD_BYTES
@@ -35,6 +36,9 @@ class Source:
     extras: list[str]  # columns the contract does not know
     problem: DataError | None = None  # first structural problem; rows from it on are not trusted
     drop: list[str] = field(default_factory=list)  # SQL to run when done
+    # ``row`` counts records; where the user's row is something else (the
+    # line number of a JSONL file with blank lines) this maps one to the other.
+    to_row: Callable[[int], int] = lambda r: r
 
     @property
     def limit_row(self) -> int | None:
@@ -65,7 +69,7 @@ def _read_header(tf: TableFile) -> list[str]:
     return names
 
 
-def _csv_options(columns: dict[str, str], header: bool, delim: str, quote: str, name: str) -> str:
+def csv_options(columns: dict[str, str], header: bool, delim: str, quote: str, name: str) -> str:
     cols = "{" + ", ".join(f"{sql_str(k)}: 'VARCHAR'" for k in columns) + "}"
     return (
         f"columns={cols}, header={str(header).lower()}, delim={delim}, quote={quote}, escape={quote}, "
@@ -74,12 +78,12 @@ def _csv_options(columns: dict[str, str], header: bool, delim: str, quote: str, 
     )
 
 
-def _first_reject(con: duckdb.DuckDBPyConnection, name: str) -> tuple[int, str | None, str] | None:
+def first_reject(con: duckdb.DuckDBPyConnection, name: str) -> tuple[int, str | None, str] | None:
     row = con.execute(f"SELECT line, column_name, error_message FROM {name}_rej ORDER BY line LIMIT 1").fetchone()
     return row
 
 
-def _drops(name: str) -> list[str]:
+def drops(name: str) -> list[str]:
     return [f"DROP TABLE IF EXISTS {STAGE}.{name}", f"DROP TABLE IF EXISTS {name}_rej", f"DROP TABLE IF EXISTS {name}_scan"]
 
 
@@ -87,13 +91,13 @@ def open_csv(con: duckdb.DuckDBPyConnection, tf: TableFile, name: str) -> Source
     header = _read_header(tf)
     table = TABLES[tf.table]
     staged = {f"c{i}": h for i, h in enumerate(header)}
-    opts = _csv_options(staged, True, "','", "'\"'", name)
+    opts = csv_options(staged, True, "','", "'\"'", name)
     con.execute(f"CREATE TABLE {STAGE}.{name} AS SELECT * FROM read_csv(?, {opts})", [str(tf.path)])
     problem = None
-    if _first_reject(con, name) is not None:
+    if first_reject(con, name) is not None:
         found = first_bad_csv_row(tf.path)
         if found is None:  # the two parsers disagree: report DuckDB's words
-            line, col, msg = _first_reject(con, name)
+            line, col, msg = first_reject(con, name)
             problem = DataError(tf.shown, None, None, f"cannot read CSV near line {line}: {msg.splitlines()[0]}")
         else:
             problem = DataError(tf.shown, found[0], found[1], found[2])
@@ -104,66 +108,10 @@ def open_csv(con: duckdb.DuckDBPyConnection, tf: TableFile, name: str) -> Source
             order.append(name_in_file)
         else:
             extras.append(name_in_file or "(unnamed)")
-    src = Source(tf, f"{STAGE}.{name}", "(rowid + 1)", fields, order, extras, problem, _drops(name))
+    src = Source(tf, f"{STAGE}.{name}", "(rowid + 1)", fields, order, extras, problem, drops(name))
     if problem is not None and problem.row is None:
         raise problem
     return src
-
-
-def _json_keys(con: duckdb.DuckDBPyConnection, lines: str, expr: str, limit: str) -> list[str]:
-    sql = f"SELECT DISTINCT unnest(json_keys({expr})) AS k FROM {lines} WHERE trim(line) <> '' {limit} ORDER BY k"
-    return [r[0] for r in con.execute(sql).fetchall()]
-
-
-def open_jsonl(con: duckdb.DuckDBPyConnection, tf: TableFile, name: str) -> Source:
-    # Each line is taken whole as one text value (\x01 cannot occur in valid
-    # JSON unescaped), so the row number is the line number and a bad line is
-    # found in SQL instead of aborting the reader.
-    opts = _csv_options({"line": "VARCHAR"}, False, "'\x01'", "''", name)
-    lines = f"{STAGE}.{name}_lines"
-    con.execute(f"CREATE TABLE {lines} AS SELECT * FROM read_csv(?, {opts})", [str(tf.path)])
-    problem = None
-    rej = _first_reject(con, name)
-    if rej is not None:
-        col, msg = jsonl_line_problem(tf.path, rej[0])
-        problem = DataError(tf.shown, rej[0], col, msg)
-    limit = f"AND rowid + 1 < {problem.row}" if problem else ""
-    try:
-        # Fast path: every line is JSON, so no json_valid guard (which costs
-        # more than the parse itself); DuckDB raises at the first non-JSON line.
-        keys = _json_keys(con, lines, "line", limit)
-        bad_sql = "json_type(line) <> 'OBJECT'"
-    except duckdb.Error:
-        keys = None
-        bad_sql = "coalesce(CASE WHEN json_valid(line) THEN json_type(line) END, '') <> 'OBJECT'"
-    bad = con.execute(f"SELECT min(rowid) + 1 FROM {lines} WHERE trim(line) <> '' AND {bad_sql} {limit}").fetchone()[0]
-    if bad is not None:
-        col, msg = jsonl_line_problem(tf.path, bad)
-        problem = DataError(tf.shown, bad, col, msg)
-        limit = f"AND rowid + 1 < {bad}"
-    if keys is None:
-        keys = _json_keys(con, lines, "CASE WHEN json_valid(line) THEN line END", limit)
-    table = TABLES[tf.table]
-    present = [c for c in table.columns if c.name in keys]
-    select = ["rowid + 1 AS _row"]
-    paths = ", ".join(sql_str(f'$."{c.name}"') for c in present)
-    if present:
-        select += [f"json_extract_string(line, [{paths}]) AS _v", f"json_type(line, [{paths}]) AS _t"]
-    for c in present:
-        if c.kind == "list":
-            p = sql_str(f'$."{c.name}"[*]')
-            select += [f"json_extract_string(line, {p}) AS {c.name}_items", f"json_type(line, {p}) AS {c.name}_types"]
-    con.execute(
-        f"CREATE TABLE {STAGE}.{name} AS SELECT {', '.join(select)} FROM {lines} WHERE trim(line) <> '' {limit}"
-    )
-    con.execute(f"DROP TABLE {lines}")
-    fields = {}
-    for i, c in enumerate(present, start=1):
-        items = f"{c.name}_items" if c.kind == "list" else None
-        types = f"{c.name}_types" if c.kind == "list" else None
-        fields[c.name] = Field(tf.table, c, f"_v[{i}]", "json", f"_t[{i}]", items, types)
-    extras = [k for k in keys if k not in table.names]
-    return Source(tf, f"{STAGE}.{name}", "_row", fields, [c.name for c in present], extras, problem, _drops(name))
 
 
 def open_parquet(con: duckdb.DuckDBPyConnection, tf: TableFile, name: str) -> Source:
@@ -171,7 +119,7 @@ def open_parquet(con: duckdb.DuckDBPyConnection, tf: TableFile, name: str) -> So
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {rel}").fetchall()
     except duckdb.Error as e:
-        raise DataError(tf.shown, None, None, f"not a readable Parquet file ({_first_line(e, tf)})") from None
+        raise DataError(tf.shown, None, None, f"not a readable Parquet file ({first_line(e, tf)})") from None
     table = TABLES[tf.table]
     fields, order, extras = {}, [], []
     for col_name, col_type, *_ in described:
@@ -185,19 +133,9 @@ def open_parquet(con: duckdb.DuckDBPyConnection, tf: TableFile, name: str) -> So
     return Source(tf, rel, "(file_row_number + 1)", fields, order, extras)
 
 
-def _first_line(e: Exception, tf: TableFile) -> str:
+def first_line(e: Exception, tf: TableFile) -> str:
     """DuckDB's reason without its error class and with the file's own name
     (the full path is already at the front of the message)."""
     text = str(e).splitlines()[0]
     text = text.split(": ", 1)[1] if text.startswith(("Invalid Input Error", "IO Error")) else text
     return text.replace(str(tf.path), tf.path.name)
-
-
-OPENERS = {"csv": open_csv, "jsonl": open_jsonl, "parquet": open_parquet}
-
-
-def open_source(con: duckdb.DuckDBPyConnection, tf: TableFile, name: str) -> Source:
-    try:
-        return OPENERS[tf.fmt](con, tf, name)
-    except duckdb.Error as e:
-        raise DataError(tf.shown, None, None, f"cannot read the file ({_first_line(e, tf)})") from None
