@@ -121,7 +121,7 @@ def _resolve(s: Session, case_id: int) -> int:
     seen = set()
     while case_id not in seen:
         seen.add(case_id)
-        nxt = s.execute(sa.select(Case.merged_into).where(Case.id == case_id)).scalar()
+        nxt = s.get(Case, case_id).merged_into  # preloaded: no query per call
         if nxt is None:
             return case_id
         case_id = nxt
@@ -165,6 +165,10 @@ def intake(store, workspace, actor: Actor, now: dt.datetime | None = None,
             q = q.where(Case.status != "merged", sa.tuple_(CaseEntity.etype, CaseEntity.eid).in_(chunk))
             for etype, eid, cid in s.execute(q):
                 by_entity[(etype, eid)].add(cid)
+        known_cases = sorted({cf.case_id for cf in by_finding.values()} | {c for cs in by_entity.values() for c in cs})
+        # The identity map holds weak references: keep the loaded cases alive
+        # here so s.get() below answers without a query per case.
+        loaded = [c for chunk in _chunks(known_cases) for c in s.execute(sa.select(Case).where(Case.id.in_(chunk))).scalars()]
 
         touched: dict[int, Case] = {}
         new_material: set[int] = set()
@@ -195,8 +199,8 @@ def intake(store, workspace, actor: Actor, now: dt.datetime | None = None,
                 audit.record(s, actor, "case.created", f"case:{target.id}", {"findings": [f["finding_id"] for f in gf]})
                 summary.new_cases += 1
             touched[target.id] = target
-            existing_entities = {(e.etype, e.eid) for e in s.execute(
-                sa.select(CaseEntity).where(CaseEntity.case_id == target.id)).scalars()}
+            # by_entity holds every stored (entity, case) pair for this run's keys
+            existing_entities = {k for k in keys if target.id in by_entity.get(k, ())}
             for etype, eid in sorted(keys - existing_entities):
                 s.add(CaseEntity(case_id=target.id, etype=etype, eid=eid))
             for k in keys:
@@ -207,6 +211,11 @@ def intake(store, workspace, actor: Actor, now: dt.datetime | None = None,
             progress("intake", n + 1, len(groups))
 
         _withdraw_missing(s, actor, set(ids), summary, touched)
+        s.flush()
+        case_findings: dict[int, list[CaseFinding]] = defaultdict(list)
+        for chunk in _chunks(sorted(touched)):
+            for cf in s.execute(sa.select(CaseFinding).where(CaseFinding.case_id.in_(chunk))).scalars():
+                case_findings[cf.case_id].append(cf)
         for case in touched.values():
             if case.id in new_material and case.status in REOPEN_ON_NEW_FINDINGS:
                 old = case.status
@@ -214,10 +223,11 @@ def intake(store, workspace, actor: Actor, now: dt.datetime | None = None,
                 s.flush()
                 audit.record(s, actor, "case.reopened", f"case:{case.id}", {"was": old, "why": "new findings"})
                 summary.reopened_cases += 1
-            if _recompute(s, case, election, accounts, posts, now):
+            if _recompute(case, case_findings[case.id], election, accounts, posts, now):
                 summary.updated_cases += 1
-            _snapshot_evidence(s, case, accounts, posts)
+        _snapshot_evidence(s, touched, accounts, posts)
         summary.case_ids = sorted(touched)
+        del loaded
     summary.updated_cases = max(0, summary.updated_cases - summary.new_cases)
     return summary
 
@@ -232,7 +242,6 @@ def _upsert_finding(s: Session, actor: Actor, case: Case, f: dict, known: dict, 
         cf = CaseFinding(finding_id=f["finding_id"], case_id=case.id, withdrawn=False, **fields)
         s.add(cf)
         known[f["finding_id"]] = cf
-        s.flush()
         audit.record(s, actor, "finding.added", f"case:{case.id}",
                      {"finding_id": f["finding_id"], "kind": f["kind"], "detector": f["detector"],
                       "score": float(f["score"]), "network_id": f["network_id"],
@@ -249,7 +258,6 @@ def _upsert_finding(s: Session, actor: Actor, case: Case, f: dict, known: dict, 
         for k, v in changed.items():
             setattr(cf, k, v)
         was_withdrawn, cf.withdrawn, cf.updated_at = cf.withdrawn, False, utcnow()
-        s.flush()
         audit.record(s, actor, "finding.updated", f"case:{case.id}",
                      {"finding_id": cf.finding_id, "previous": previous, "restored": was_withdrawn})
         summary.updated_findings += 1
@@ -271,10 +279,9 @@ def _withdraw_missing(s: Session, actor: Actor, current: set[str], summary: Inta
                 touched.setdefault(case.id, case)
 
 
-def _recompute(s: Session, case: Case, election, accounts: dict, posts: dict, now: dt.datetime | None) -> bool:
-    live = list(s.execute(sa.select(CaseFinding).where(CaseFinding.case_id == case.id,
-                                                       CaseFinding.withdrawn.is_(False))).scalars())
-    rows = live or list(s.execute(sa.select(CaseFinding).where(CaseFinding.case_id == case.id)).scalars())
+def _recompute(case: Case, all_rows: list[CaseFinding], election, accounts: dict, posts: dict,
+               now: dt.datetime | None) -> bool:
+    rows = [f for f in all_rows if not f.withdrawn] or all_rows
     kinds = sorted({f.kind for f in rows})
     kind = worst_kind(kinds)
     acc = sorted({a for f in rows for a in f.account_ids})
@@ -297,25 +304,31 @@ def _recompute(s: Session, case: Case, election, accounts: dict, posts: dict, no
     return True
 
 
-def _snapshot_evidence(s: Session, case: Case, accounts: dict, posts: dict) -> None:
-    ents = s.execute(sa.select(CaseEntity.etype, CaseEntity.eid).where(CaseEntity.case_id == case.id,
-                                                                      CaseEntity.etype.in_(("account", "post"))))
-    wanted = set(ents)
-    # a post's author is evidence too (account type, creation date), though
-    # not an entity the case is "about": it does not pull other posts in
-    wanted |= {("account", posts[eid]["account_id"]) for etype, eid in list(wanted) if etype == "post" and eid in posts}
+def _snapshot_evidence(s: Session, cases: dict[int, Case], accounts: dict, posts: dict) -> None:
+    """Insert a snapshot of every account and post the cases are about (and
+    posts' authors) unless the same content is already stored."""
+    wanted: dict[tuple[str, str], int] = {}
+    for chunk in _chunks(sorted(cases)):
+        q = sa.select(CaseEntity.etype, CaseEntity.eid, CaseEntity.case_id).where(
+            CaseEntity.case_id.in_(chunk), CaseEntity.etype.in_(("account", "post")))
+        for etype, eid, cid in s.execute(q):
+            wanted.setdefault((etype, eid), cid)
+            # a post's author is evidence too (account type, creation date),
+            # though not an entity the case is "about": it pulls nothing in
+            if etype == "post" and eid in posts:
+                wanted.setdefault(("account", posts[eid]["account_id"]), cid)
     rows = []
-    for etype, eid in sorted(wanted):
+    for (etype, eid), cid in sorted(wanted.items()):
         src = accounts.get(eid) if etype == "account" else posts.get(eid)
         if src is None:
             continue
         snap = _jsonable(src)
         sha = hashlib.sha256(audit.canonical(snap).encode()).hexdigest()
-        rows.append((etype, eid, snap, sha, src.get("account_id"), _aware(src.get("created_at"))))
+        rows.append((etype, eid, snap, sha, src.get("account_id"), _aware(src.get("created_at")), cid))
     for chunk in _chunks(rows):
         have = set(s.execute(sa.select(EvidenceItem.etype, EvidenceItem.eid, EvidenceItem.sha256).where(
             sa.tuple_(EvidenceItem.etype, EvidenceItem.eid, EvidenceItem.sha256).in_([(r[0], r[1], r[3]) for r in chunk]))))
-        for etype, eid, snap, sha, account_id, t in chunk:
+        for etype, eid, snap, sha, account_id, t, cid in chunk:
             if (etype, eid, sha) not in have:
-                s.add(EvidenceItem(case_id=case.id, etype=etype, eid=eid, account_id=account_id, entity_time=t,
+                s.add(EvidenceItem(case_id=cid, etype=etype, eid=eid, account_id=account_id, entity_time=t,
                                    snapshot=snap, sha256=sha))
