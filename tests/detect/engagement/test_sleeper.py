@@ -67,6 +67,7 @@ def sleeper_world(seed: int = 4) -> dict:
     for aid in fans:
         accounts.append(account(aid, dt.datetime(2016, 5, 1)))
         back = ROUND1 - dt.timedelta(days=20, hours=rng.randint(0, 10))
+        logins.append({"account_id": aid, "created_at": back, "device_id": f"d-{aid}", "ip_prefix": "stadium-wifi"})
         for k in range(4):
             post(aid, back + dt.timedelta(hours=k), "Hai Romania! Ce meci!")
     # a lone political sleeper: wakes alone, no cohort
@@ -94,10 +95,19 @@ def test_finds_cohort_not_returning_users(make_workspace):
     assert f.network_id
 
 
+def test_members_without_logins_are_untied_when_the_dataset_has_logins(make_workspace):
+    w = sleeper_world()
+    ops_logins_dropped = [r for r in w["tables"]["logins"] if r["account_id"] not in w["ops"]]
+    assert _run(make_workspace(**{**w["tables"], "logins": ops_logins_dropped})).findings == ()
+    # with no logins table at all, the burst is judged on its own
+    no_logins = {k: v for k, v in w["tables"].items() if k != "logins"}
+    assert [set(f.account_ids) for f in _run(make_workspace(**no_logins)).findings] == [w["ops"] | {"neighbour"}]
+
+
 def test_parameters_move_the_boundary(make_workspace):
     ws = make_workspace(**sleeper_world()["tables"])
     # a lead of 30 days starts after the operation woke up
     assert _run(ws, lead_days=30).findings == ()
-    # without the political test the football group is a cohort too
+    # without the political test the football group (together on the stadium's wifi) is a cohort too
     got = [set(f.account_ids) for f in _run(ws, min_political_share=0.0).findings]
     assert any({f"m{i}" for i in range(10)} <= g for g in got)

@@ -148,8 +148,9 @@ def _tied_groups(ctx, members: list[str], since: dict[str, dt.datetime]) -> list
     """Members that share an IP prefix or device (logins after waking) with
     another member: one operator's infrastructure.  An operator spreads a
     cohort over a few prefixes, so the tied members stay one group (two
-    operations waking the same days stay merged).  Without login data the
-    burst is one group."""
+    operations waking the same days stay merged).  A dataset without a
+    logins table leaves the burst one group; members with no login of their
+    own in a dataset that has them are untied."""
     if not ctx.has("logins"):
         return [set(members)]
     ctx.con.register("_cohort", pa.table({"account_id": members, "since": [since[a] for a in members]}))
@@ -159,8 +160,6 @@ def _tied_groups(ctx, members: list[str], since: dict[str, dt.datetime]) -> list
             "WHERE l.created_at >= c.since").to_pylist()
     finally:
         ctx.con.unregister("_cohort")
-    if not rows:
-        return [set(members)]
     holders: dict[tuple[str, str], list[str]] = {}
     for r in rows:
         for kind in ("ip_prefix", "device_id"):
