@@ -212,7 +212,8 @@ def test_refuses_a_non_empty_folder(tmp_path):
 
 
 @pytest.mark.parametrize("bad", [dict(accounts=10), dict(scale=0), dict(fmt="xlsx"), dict(country="Romania"),
-                                 dict(languages=("de",)), dict(seed=-1), dict(candidates=("Solo",))])
+                                 dict(languages=("de",)), dict(seed=-1), dict(candidates=("Ana Pop", "Ion Rus")),
+                                 dict(candidates=("Solo", "Ana Pop", "Ion Rus"))])
 def test_bad_config_is_refused(tmp_path, bad):
     with pytest.raises(ParameterError, match="parameter of SimConfig must be"):
         simulate(tmp_path / "o", SimConfig(**bad))
@@ -274,3 +275,15 @@ def test_sleepers_are_silent_until_they_wake_together(small_dataset):
         wakes = sorted(t for _, _, t in first)
         assert (wakes[-1] - wakes[0]).total_seconds() < 7 * 86400
         assert 13 <= (round1 - wakes[0].date()).days <= 43
+
+
+def test_country_and_candidates_are_configurable(tmp_path):
+    res = simulate(tmp_path / "md", SimConfig(seed=2, accounts=300, scale=0.2, country="MD",
+                                             candidates=("Maia Sandu", "Alexandr Stoianoglo", "Renato Usatîi")))
+    election = load_election(res.path / "election.toml")
+    assert election.country == "MD"
+    assert [c.name for c in election.candidates] == ["Maia Sandu", "Alexandr Stoianoglo", "Renato Usatîi"]
+    countries = _table(res.path, "accounts").column("registration_country").to_pylist()
+    assert countries.count("MD") > len(countries) / 2
+    kinds = {json.loads(line)["kind"] for line in (res.path / "truth" / "labels.jsonl").read_text().splitlines()}
+    assert kinds == set(FINDING_KINDS)

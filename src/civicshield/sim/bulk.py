@@ -15,6 +15,7 @@ import numpy as np
 import pyarrow as pa
 
 from civicshield.sim import vocab
+from civicshield.sim.mutate import strip_diacritics
 from civicshield.sim.organic import Population
 from civicshield.sim.scenario import Scenario
 from civicshield.sim.world import DAY, HOURLY, World
@@ -158,6 +159,8 @@ def _render(w: World, sc: Scenario, lg: str, election: bool, cand_p: np.ndarray,
                                     place=vocab.PLACES_RO[int(r.integers(len(vocab.PLACES_RO)))],
                                     artist=vocab.ARTISTS[int(r.integers(len(vocab.ARTISTS)))], e=e))
             tags.append(())
+        if lg == "ro" and r.random() < 0.4:  # many Romanians type without diacritics
+            texts[-1] = strip_diacritics(texts[-1])
     return texts, tags
 
 

@@ -39,8 +39,8 @@ class SimConfig:
             bad("country", "an ISO 3166-1 alpha-2 code such as 'RO'", self.country)
         if not self.languages or any(lang not in SUPPORTED_LANGUAGES for lang in self.languages):
             bad("languages", f"a non-empty tuple of {', '.join(SUPPORTED_LANGUAGES)}", self.languages)
-        if self.candidates and (len(self.candidates) < 2 or any(len(c.split()) < 2 for c in self.candidates)):
-            bad("candidates", "empty or at least two 'First Last' names", self.candidates)
+        if self.candidates and (len(self.candidates) < 3 or any(len(c.split()) < 2 for c in self.candidates)):
+            bad("candidates", "empty or at least three 'First Last' names", self.candidates)
         if not isinstance(self.file_rows, int) or self.file_rows < 1000:
             bad("file_rows", "an int >= 1000", self.file_rows)
 

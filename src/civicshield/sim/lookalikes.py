@@ -7,6 +7,7 @@ import datetime as dt
 import numpy as np
 
 from civicshield.sim import vocab
+from civicshield.sim.mutate import strip_diacritics
 from civicshield.sim.organic import Population
 from civicshield.sim.scenario import Scenario
 from civicshield.sim.world import DAY, World, epoch
@@ -84,6 +85,7 @@ def fan_clubs(w: World, sc: Scenario, pop: Population) -> None:
             for _ in range(int(r.integers(6, 14))):
                 tpl = vocab.ELECTION["ro"][int(r.integers(len(vocab.ELECTION["ro"])))]
                 text = tpl.format(c=cand.forms()[int(r.integers(5))], t=r.choice(vocab.TOPICS_RO), e=r.choice(vocab.EMOJI))
+                text = strip_diacritics(text) if r.random() < 0.4 else text
                 w.post(pop.ids[i], w.at(w.start, w.round2), f"{text} #{cand.tag}", hashtags=[cand.tag, "alegeri2024"],
                        election=True, weight=0.6)
             for p in official[cand.account_id]:

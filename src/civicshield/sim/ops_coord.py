@@ -119,7 +119,7 @@ def coordinated_networks(w: World, sc: Scenario) -> None:
 
 def offplatform_recruitment(w: World, sc: Scenario, pop: Population) -> None:
     r = w.rng
-    eligible = [pop.ids[i] for i in range(len(pop)) if pop.created[i] < w.start and pop.country[i] == "RO"]
+    eligible = [pop.ids[i] for i in range(len(pop)) if pop.created[i] < w.start and pop.country[i] == w.country]
     for k in range(int(r.integers(2, 4))):
         op = w.new_op("offplatform_recruitment")
         cand = sc.candidates[int(r.integers(len(sc.candidates)))]

@@ -54,7 +54,8 @@ def make_population(w: World, n: int, hungarian_share: float = 0.07) -> Populati
     lo, hi = epoch(dt.date(2012, 3, 1)), w.end - DAY
     created = (lo + (r.beta(2.6, 1.0, size=n) * (hi - lo))).astype(np.int64)
     kinds = r.choice(np.array(["personal", "creator", "business"]), size=n, p=[0.885, 0.08, 0.035])
-    country = r.choice(COUNTRIES, size=n, p=COUNTRY_P)
+    # the home country is the election's; the diaspora stays the Romanian one
+    country = r.choice(np.where(COUNTRIES == "RO", w.country, COUNTRIES), size=n, p=COUNTRY_P)
     hungarian = (r.random(n) < hungarian_share) | (country == "HU")
     nats = carrier_nats(w)["RO"]
     ids, devices, ips, mips, asns = [], [], [], [], []
@@ -71,7 +72,7 @@ def make_population(w: World, n: int, hungarian_share: float = 0.07) -> Populati
         ip, asn, _ = w.ip_prefix(str(country[i]))
         ips.append(ip)
         asns.append(asn)
-        mips.append(nats[int(r.integers(len(nats)))][0] if country[i] == "RO" else ip)
+        mips.append(nats[int(r.integers(len(nats)))][0] if country[i] == w.country else ip)
     weight = r.pareto(1.6, size=n) + 0.05
     weight[kinds == "creator"] *= 3
     followers = np.array([w.acc[a]["follower_count"] for a in ids], dtype=np.int64)
