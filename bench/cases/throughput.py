@@ -85,7 +85,7 @@ def main() -> None:
 
         timed("assign + decide, one case at a time", review_all, "cases", len(ids))
         s = timed("enforce (one transaction)", lambda: enforce(store, mod))
-        print(f"  {s.applied:,} actions -> {s.applied / max(1e-9, 1):,} statements")
+        print(f"  {s.applied:,} actions, {s.statements:,} statements of reasons")
         rep = timed("audit verify", lambda: audit.verify(store, Actor("x", "auditor")))
         print(f"  {rep.entries:,} audit entries, ok={rep.ok}")
         timed("sor export", lambda: export_statements(store, lead, tmp / "sor"), "statements", s.applied)

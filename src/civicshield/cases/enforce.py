@@ -141,23 +141,30 @@ def enforce(store, actor: Actor, case_ids: list[int] | None = None, puid_prefix:
             for spec in plan(findings, authors, types):
                 work.append((c, findings, snaps, decision, spec))
         summary.cases = len(cases)
-        done = 0
+        existing: dict[tuple[str, str, str], Action] = {}
+        keys = sorted({(w[4].kind, w[4].target_id, w[4].detail) for w in work})
+        for i in range(0, len(keys), 500):
+            q = sa.select(Action).where(sa.tuple_(Action.kind, Action.target_id, Action.detail).in_(keys[i : i + 500]))
+            existing.update({(a.kind, a.target_id, a.detail): a for a in s.execute(q).scalars()})
+        new: list[tuple] = []
+        now = utcnow()
         for c, findings, snaps, decision, spec in work:
-            existing = s.execute(sa.select(Action).where(Action.kind == spec.kind, Action.target_id == spec.target_id,
-                                                         Action.detail == spec.detail)).scalar_one_or_none()
-            if existing is not None:
-                if existing.status == "active":
+            key = (spec.kind, spec.target_id, spec.detail)
+            if key in existing:
+                if existing[key].status == "active":
                     summary.already_applied += 1
                 else:
                     summary.skipped_reversed += 1
                 continue
-            now = utcnow()
             a = Action(case_id=c.id, kind=spec.kind, target_type=spec.target_type, target_id=spec.target_id,
                        detail=spec.detail, finding_kind=spec.finding_kind, status="active",
                        automated_detection=c.automated_detection, automated_decision=decision.automated,
                        actor=actor.name, at=now)
-            s.add(a)
-            s.flush()
+            existing[key] = a  # the same target in two cases gets one action
+            new.append((a, c, findings, snaps, decision, spec))
+        s.add_all([n[0] for n in new])
+        s.flush()  # one batched INSERT; ids for the statements
+        for done, (a, c, findings, snaps, decision, spec) in enumerate(new, 1):
             snap = snaps.get((spec.target_type, spec.target_id))
             rel = [f.first_seen for f in findings if f.kind == spec.finding_kind and f.first_seen]
             created = (snap or {}).get("created_at") if spec.target_type == "post" else None
@@ -174,8 +181,7 @@ def enforce(store, actor: Actor, case_ids: list[int] | None = None, puid_prefix:
                           "automated_detection": a.automated_detection, "automated_decision": a.automated_decision})
             summary.applied += 1
             summary.statements += 1
-            done += 1
-            progress("enforce", done, len(work))
+            progress("enforce", done, len(new))
     return summary
 
 
