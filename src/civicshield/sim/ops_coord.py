@@ -110,6 +110,7 @@ def coordinated_networks(w: World, sc: Scenario) -> None:
                 dev, ip, cc, _ = home[a]
                 w.post(a, t, variant(r, base), hashtags=ev_tags if r.random() < 0.85 else ev_tags[:2],
                        urls=[url_variant(r, site, slug)] if use_url else [], audio=audio if use_audio else "auto",
+                       mentions=[cand.handle] if r.random() < 0.2 else [],
                        country=cc, election=True)
         for a in accs:  # camouflage: ordinary posts at ordinary times
             for _ in range(int(r.integers(0, 7))):

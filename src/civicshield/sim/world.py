@@ -199,7 +199,7 @@ class World:
     def post(self, acc: str, t: int, text: str, *, hashtags=(), urls=(), mentions=(), audio: str | None = "auto",
              language: str = "ro", country: str | None = None, is_ad: bool = False, branded: bool = False,
              ai_label: bool = False, media: str | None = None, status: str = "active", election: bool = False,
-             views: int | None = None, weight: float = 0.3) -> str:
+             views: int | None = None, weight: float = 1.0) -> str:
         """A planted post.  ``audio="auto"`` picks an organic sound half the time, as
         people do; ``weight`` is how much organic attention (likes, views) it draws."""
         r = self.rng
@@ -208,7 +208,7 @@ class World:
             audio = None
             if self.sounds and r.random() < 0.5:
                 audio = self.sounds[min(int(r.zipf(1.35)) - 1, len(self.sounds) - 1)]
-        views = int(r.lognormal(6.0, 1.3)) if views is None else views
+        views = int(r.lognormal(6.4, 1.3)) if views is None else views
         self.rows["posts"].append({
             "post_id": pid, "account_id": acc, "created_at": int(t), "text": text,
             "hashtags": list(dict.fromkeys(h.lower().lstrip("#") for h in hashtags)), "urls": list(urls),
