@@ -43,23 +43,30 @@ def _sample_keys(tf: TableFile) -> list[str]:
 def open_jsonl(con: duckdb.DuckDBPyConnection, tf: TableFile, name: str) -> Source:
     table = TABLES[tf.table]
     cols = "{" + ", ".join(f"{sql_str(c.name)}: 'JSON'" for c in table.columns) + "}"
+    # Each fragment is unpacked once here into its text and its JSON type, so
+    # that the checks read plain columns.
+    unpack = []
+    for c in table.columns:
+        unpack += [f"{c.name} ->> '$' AS v_{c.name}", f"json_type({c.name}) AS t_{c.name}"]
+        if c.kind == "list":
+            unpack += [f"json_extract_string({c.name}, '$[*]') AS i_{c.name}", f"json_type({c.name}, '$[*]') AS it_{c.name}"]
     try:
         con.execute(
-            f"CREATE TABLE {STAGE}.{name} AS SELECT * FROM read_json(?, format='newline_delimited', records=true, "
-            f"columns={cols}, maximum_object_size={MAX_LINE_BYTES})",
+            f"CREATE TABLE {STAGE}.{name} AS SELECT {', '.join(unpack)} FROM read_json(?, format='newline_delimited', "
+            f"records=true, columns={cols}, maximum_object_size={MAX_LINE_BYTES})",
             [str(tf.path)],
         )
     except duckdb.InvalidInputException:
         con.execute(f"DROP TABLE IF EXISTS {STAGE}.{name}")
         return open_jsonl_lines(con, tf, name)
-    counts = con.execute(f"SELECT {', '.join(f'count({c.name})' for c in table.columns)} FROM {STAGE}.{name}").fetchone()
-    # A column is there when some row has a value for it.
+    counts = con.execute(f"SELECT {', '.join(f'count(t_{c.name})' for c in table.columns)} FROM {STAGE}.{name}").fetchone()
+    # A column is there when some row has a value for it (JSON null counts).
     present = [c for c, n in zip(table.columns, counts, strict=True) if n]
     fields = {
         c.name: Field(
-            tf.table, c, f"({c.name} ->> '$')", "json", f"json_type({c.name})",
-            f"json_extract_string({c.name}, '$[*]')" if c.kind == "list" else None,
-            f"json_type({c.name}, '$[*]')" if c.kind == "list" else None,
+            tf.table, c, f"v_{c.name}", "json", f"t_{c.name}",
+            f"i_{c.name}" if c.kind == "list" else None,
+            f"it_{c.name}" if c.kind == "list" else None,
         )
         for c in present
     }
