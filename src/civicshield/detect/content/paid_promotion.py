@@ -149,7 +149,12 @@ def run(ctx, params):
         if len(rows) < params["min_burst_share"] * len(group):
             continue
         accounts = sorted({cols["account_id"][i] for i in rows})
-        if len(accounts) < 2:
+        payers: dict[str, list[str]] = defaultdict(list)
+        for a in accounts:
+            for payer in paid.get(a, {}):
+                payers[payer].append(a)
+        shared_payers = {p: accs for p, accs in payers.items() if len(accs) >= 2}
+        if len(accounts) < (2 if shared_payers else params["min_creators"]):
             continue
         # The same template from ordinary accounts around the same days
         # (the window widened by the span on both sides).
@@ -157,14 +162,6 @@ def run(ctx, params):
         crowd = _crowd(ctx, [feats[pos[i]] for i in rows], min(cols["created_at"][i] for i in rows) - pad,
                        max(cols["created_at"][i] for i in rows) + pad, creators, params["jaccard"])
         if len(rows) < params["min_creator_share"] * (len(rows) + crowd):
-            continue
-        payers: dict[str, list[str]] = defaultdict(list)
-        for a in accounts:
-            for payer in paid.get(a, {}):
-                payers[payer].append(a)
-        shared_payers = {p: accs for p, accs in payers.items() if len(accs) >= 2}
-        need = 2 if shared_payers else params["min_creators"]
-        if len(accounts) < need:
             continue
         times = [cols["created_at"][i] for i in rows]
         post_ids = tuple(sorted(cols["post_id"][i] for i in rows))
