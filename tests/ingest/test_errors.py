@@ -63,6 +63,9 @@ def _rows(name: str, rows: list[dict]):
 HEAD = b"account_id,handle,created_at,bio\n"
 CASES = {
     "missing_required_column": _rows("accounts.csv", [{k: v for k, v in a.items() if k != "handle"} for a in ACCOUNTS]),
+    "jsonl_missing_required_column": _rows("accounts.jsonl", [{k: v for k, v in a.items() if k != "created_at"} for a in ACCOUNTS]),
+    "parquet_missing_required_column": _rows("accounts.parquet", [{k: v for k, v in a.items() if k != "account_id"} for a in ACCOUNTS]),
+    "jsonl_required_null": _rows("accounts.jsonl", [ACCOUNTS[0], {**ACCOUNTS[1], "handle": None}]),
     "required_value_empty": _rows("accounts.csv", _acc(handle="")),
     "duplicate_primary_key": _rows("accounts.csv", [*ACCOUNTS, {**ACCOUNTS[1], "handle": "again"}]),
     "bad_timestamp": _rows("accounts.csv", _acc(created_at="2024-13-05T10:00:00Z")),
