@@ -170,9 +170,12 @@ def intake(store, workspace, actor: Actor, now: dt.datetime | None = None,
         # here so s.get() below answers without a query per case.
         loaded = [c for chunk in _chunks(known_cases) for c in s.execute(sa.select(Case).where(Case.id.in_(chunk))).scalars()]
 
-        touched: dict[int, Case] = {}
-        new_material: set[int] = set()
-        for n, group in enumerate(groups):
+        # Pass 1: pick each group's case, merging where a group bridges
+        # cases; new cases are inserted together (one flush, not one per case).
+        # Groups never share an entity, so a new case cannot be another
+        # group's candidate.
+        plan: list[tuple[list[dict], set, Case, bool]] = []
+        for group in groups:
             gf = [findings[i] for i in group]
             keys = {k for f in gf for k in entity_keys(f)}
             candidates = {by_finding[f["finding_id"]].case_id for f in gf if f["finding_id"] in by_finding}
@@ -185,19 +188,28 @@ def intake(store, workspace, actor: Actor, now: dt.datetime | None = None,
                     _merge(s, actor, target, others)
                     summary.merged_cases += len(others)
                     for o in others:
-                        touched.pop(o.id, None)
                         for cs in by_entity.values():
                             if o.id in cs:
                                 cs.discard(o.id)
                                 cs.add(target.id)
+                plan.append((gf, keys, target, False))
             else:
                 kind = worst_kind(f["kind"] for f in gf)
                 target = Case(status="open", queue=queue_name(kind, "und"), kind=kind, kinds=[], language="und",
                               priority=0.0, reach=0, severity=0.0, proximity=0.0, automated_detection=True)
-                s.add(target)
-                s.flush()
+                plan.append((gf, keys, target, True))
+        s.add_all([p[2] for p in plan if p[3]])
+        s.flush()
+
+        # Pass 2: entities and findings, against each group's final case.
+        touched: dict[int, Case] = {}
+        new_material: set[int] = set()
+        for n, (gf, keys, target, is_new) in enumerate(plan):
+            if is_new:
                 audit.record(s, actor, "case.created", f"case:{target.id}", {"findings": [f["finding_id"] for f in gf]})
                 summary.new_cases += 1
+            else:
+                target = s.get(Case, _resolve(s, target.id))  # a later group may have merged it away
             touched[target.id] = target
             # by_entity holds every stored (entity, case) pair for this run's keys
             existing_entities = {k for k in keys if target.id in by_entity.get(k, ())}
@@ -208,7 +220,7 @@ def intake(store, workspace, actor: Actor, now: dt.datetime | None = None,
             for f in gf:
                 if _upsert_finding(s, actor, target, f, by_finding, summary):
                     new_material.add(target.id)
-            progress("intake", n + 1, len(groups))
+            progress("intake", n + 1, len(plan))
 
         _withdraw_missing(s, actor, set(ids), summary, touched)
         s.flush()
