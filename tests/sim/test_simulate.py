@@ -287,3 +287,21 @@ def test_country_and_candidates_are_configurable(tmp_path):
     assert countries.count("MD") > len(countries) / 2
     kinds = {json.loads(line)["kind"] for line in (res.path / "truth" / "labels.jsonl").read_text().splitlines()}
     assert kinds == set(FINDING_KINDS)
+
+
+def test_large_tables_are_split_into_numbered_files(tmp_path):
+    res = simulate(tmp_path / "split", SimConfig(seed=4, accounts=300, scale=0.4, file_rows=1000))
+    parts = sorted(p.name for p in res.path.glob("engagements*.parquet"))
+    assert len(parts) > 2 and parts[0] == "engagements-0001.parquet"
+    assert all(re.fullmatch(r"engagements-\d{4}\.parquet", p) for p in parts)
+    assert not (res.path / "engagements.parquet").exists()
+    assert sum(pq.read_metadata(res.path / p).num_rows for p in parts) == res.rows["engagements"]
+    assert (res.path / "payments.parquet").exists()  # small tables stay whole
+    # planted rows are spread over the chunks and none is lost
+    e = _table(res.path, "engagements")
+    keys = {f"{a}|{b}|{c}" for a, b, c in zip(*(e.column(k).to_pylist() for k in ("actor_id", "action", "target_id")), strict=True)}
+    farm = {lb["id"] for lb in _jsonl(res.path / "truth" / "labels.jsonl") if lb["entity"] == "engagement"}
+    assert farm <= keys
+    holding = [p for p in parts if set(pq.read_table(res.path / p, columns=["actor_id"]).column(0).to_pylist())
+               & {k.split("|")[0] for k in farm}]
+    assert len(holding) > 1

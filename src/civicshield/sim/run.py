@@ -155,13 +155,13 @@ def _merge(w: World, table: str, chunks, n: int, chunk: int):
     special = w.rows[table]
     n_chunks = max(1, -(-n // chunk))
     where = w.rng.integers(0, n_chunks, size=len(special))
+    k = -1
     for k, c in enumerate(chunks):
         extra = [row for row, j in zip(special, where, strict=True) if j == k]
         c = conform(table, c)
         if extra:
             c = pa.concat_tables([c, rows_to_arrow(table, extra)])
         yield c.sort_by("created_at")
-    done = k + 1 if n_chunks else 0
-    leftovers = [row for row, j in zip(special, where, strict=True) if j >= done]
+    leftovers = [row for row, j in zip(special, where, strict=True) if j > k]
     if leftovers:
         yield rows_to_arrow(table, leftovers).sort_by("created_at")
