@@ -28,6 +28,7 @@ import scipy.sparse as sp
 from civicshield.contract import engagement_key
 from civicshield.detect.base import Detector, Finding, Param
 from civicshield.detect.engagement._common import bucket, epoch, network_id
+from civicshield.detect.engagement._explain import owner_shares, tie_shares
 from civicshield.detect.engagement._fraudar import column_weights, peel
 
 NAME = "dense_block"
@@ -38,6 +39,10 @@ PARAMS = (
     Param("min_targets", int, 5, "distinct targets a farm must hit", 1, 1_000_000),
     Param("min_fill", float, 0.3, "edges / (accounts x columns) of the block", 0.0, 1.0),
     Param("max_blocks", int, 10, "peeling rounds (each takes the densest block out)", 1, 1000),
+    Param("max_owner_share", float, 0.8,
+          "a block whose targets mostly belong to one owner needs shared kit (devices, non-NAT prefixes) to count", 0.0, 1.0),
+    Param("nat_devices", int, 20, "an IP prefix with at least this many distinct devices is a NAT, not shared kit", 2,
+          10_000_000),
 )
 
 
@@ -57,8 +62,9 @@ GROUP BY e.actor_id, e.action, e.target_id
 """
 
 
-def find_blocks(edges: pa.Table, p) -> list[tuple[list[str], int, int, float, float]]:
-    """(accounts, targets, columns, fill, density) for each block that qualifies."""
+def find_blocks(edges: pa.Table, p) -> list[dict]:
+    """Each block that qualifies: accounts, targets (``action|target``),
+    columns, fill and FRAUDAR density."""
     if edges.num_rows == 0:
         return []
     actors = pc.dictionary_encode(edges.column("actor_id")).combine_chunks()
@@ -68,6 +74,7 @@ def find_blocks(edges: pa.Table, p) -> list[tuple[list[str], int, int, float, fl
     c = cols.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     t = targets.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     names = actors.dictionary.to_pylist()
+    tnames = targets.dictionary.to_pylist()
     n_rows, n_cols = len(names), len(cols.dictionary)
     w = column_weights(c, n_cols)
     alive = np.ones(len(r), np.bool_)
@@ -83,10 +90,11 @@ def find_blocks(edges: pa.Table, p) -> list[tuple[list[str], int, int, float, fl
         for e in _communities(np.flatnonzero(inside), r, c, p["min_targets"]):
             accts, ncol = np.unique(r[e]), len(np.unique(c[e]))
             fill = len(e) / (len(accts) * ncol)
-            n_tgt = len(np.unique(t[e]))
-            if len(accts) >= p["min_accounts"] and n_tgt >= p["min_targets"] and fill >= p["min_fill"]:
-                _add(out, {names[i] for i in accts}, n_tgt, ncol, float(fill), density)
-    return [(sorted(b[0]), *b[1:]) for b in out]
+            tg = np.unique(t[e])
+            if len(accts) >= p["min_accounts"] and len(tg) >= p["min_targets"] and fill >= p["min_fill"]:
+                _add(out, {"accounts": {names[i] for i in accts}, "targets": {tnames[i] for i in tg},
+                           "columns": ncol, "fill": float(fill), "density": density})
+    return out
 
 
 def _communities(idx: np.ndarray, r: np.ndarray, c: np.ndarray, min_shared: int) -> list[np.ndarray]:
@@ -109,22 +117,30 @@ def _communities(idx: np.ndarray, r: np.ndarray, c: np.ndarray, min_shared: int)
     return [idx[part == k] for k in np.unique(part)]
 
 
-def _add(out: list, accounts: set[str], n_tgt: int, ncol: int, fill: float, density: float) -> None:
+def _add(out: list[dict], block: dict) -> None:
     """A later round often peels leftovers of a farm already found: those
     accounts join that farm instead of making a second, partial one."""
-    for i, (seen, *rest) in enumerate(out):
-        if len(accounts & seen) * 2 >= len(accounts):
-            out[i] = (seen | accounts, *rest)
+    for seen in out:
+        if len(block["accounts"] & seen["accounts"]) * 2 >= len(block["accounts"]):
+            seen["accounts"] |= block["accounts"]
+            seen["targets"] |= block["targets"]
             return
-    out.append((accounts, n_tgt, ncol, fill, density))
-    return out
+    out.append(block)
 
 
 def run(ctx, p) -> list[Finding]:
     blocks = find_blocks(ctx.query(edge_sql(p)), p)
     if not blocks:
         return []
-    members = sorted({a for b in blocks for a in b[0]})
+    owners = owner_shares(ctx, [b["targets"] for b in blocks])
+    ties = tie_shares(ctx, [b["accounts"] for b in blocks], p["nat_devices"])
+    # a block on one owner's posts from accounts on their own phones is a fan
+    # club with notifications on, not a farm (see _explain)
+    blocks = [dict(b, owner_share=o, tie_share=k) for b, o, k in zip(blocks, owners, ties, strict=True)
+              if not (o >= p["max_owner_share"] and k < 0.5)]
+    if not blocks:
+        return []
+    members = sorted({a for b in blocks for a in b["accounts"]})
     ctx.con.register("_block_accounts", pa.table({"account_id": members}))
     try:
         rows = ctx.query(rows_sql()).to_pylist()
@@ -134,13 +150,14 @@ def run(ctx, p) -> list[Finding]:
     for row in rows:
         by_actor.setdefault(row["actor_id"], []).append(row)
     findings = []
-    for accounts, n_tgt, n_col, fill, density in blocks:
+    for b in blocks:
+        accounts = sorted(b["accounts"])
         eng = [row for a in accounts for row in by_actor.get(a, ())]
         findings.append(
             Finding(
                 kind="fake_engagement",
                 detector=NAME,
-                score=round(min(1.0, fill), 4),
+                score=round(min(1.0, b["fill"]), 4),
                 account_ids=tuple(accounts),
                 engagements=tuple(sorted(engagement_key(x["actor_id"], x["action"], x["target_id"]) for x in eng)),
                 network_id=network_id("block", accounts),
@@ -148,10 +165,12 @@ def run(ctx, p) -> list[Finding]:
                 last_seen=max(x["last_at"] for x in eng),
                 evidence={
                     "accounts": len(accounts),
-                    "block_targets": n_tgt,
-                    "block_columns": n_col,
-                    "fill": round(fill, 3),
-                    "fraudar_density": round(density, 3),
+                    "block_targets": len(b["targets"]),
+                    "block_columns": b["columns"],
+                    "fill": round(b["fill"], 3),
+                    "fraudar_density": round(b["density"], 3),
+                    "largest_owner_share": round(b["owner_share"], 3),
+                    "shared_kit_share": round(b["tie_share"], 3),
                     "engagement_rows": len(eng),
                     "bucket_minutes": p["bucket_minutes"],
                 },
