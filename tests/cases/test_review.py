@@ -111,3 +111,25 @@ def test_two_concurrent_reviewers_exactly_one_wins(store, cases, use_version):
         assigned = s.execute(sa.select(sa.func.count()).select_from(AuditEntry)
                              .where(AuditEntry.event == "case.assigned")).scalar()
     assert assigned == len(cases)  # the loser left no trace in the audit log
+
+
+def test_the_database_refuses_a_write_from_a_stale_copy(store, cases):
+    """The version column itself, without the application's own check: two
+    sessions read version v, the first writes, the second's UPDATE matches no
+    row and is refused."""
+    from sqlalchemy.orm import Session
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from civicshield.cases.models import Case
+
+    with Session(store.engine, expire_on_commit=False) as a, Session(store.engine, expire_on_commit=False) as b:
+        cb = b.get(Case, cases[0])
+        b.commit()  # b's copy outlives its read transaction (SQLite allows one writer at a time)
+        ca = a.get(Case, cases[0])
+        assert ca.version == cb.version
+        ca.assignee = "mara"
+        a.commit()
+        cb.assignee = "mihai"
+        with pytest.raises(StaleDataError):
+            b.commit()
+    assert review.get_case(store, LEAD, cases[0]).summary.assignee == "mara"
