@@ -35,12 +35,33 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 
+# CPU seconds used by the gate's processes and by Redis: decisions per CPU
+# second is a figure that survives a busy machine better than decisions/s.
+gate_cpu() {
+  local ticks=0 p
+  for p in $SERVER $(pgrep -P "$SERVER"); do
+    [ -r "/proc/$p/stat" ] && ticks=$((ticks + $(awk '{print $14 + $15}' "/proc/$p/stat")))
+  done
+  awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", t / hz}'
+}
+redis_cpu() {
+  redis-cli -u "$REDIS" info cpu | awk -F: '/used_cpu_(user|sys):/ {s += $2} END {printf "%.2f", s}'
+}
+measure() {  # name lua-script url decisions-per-request
+  local g0 r0 g1 r1
+  g0=$(gate_cpu); r0=$(redis_cpu)
+  GATE_BATCH=$BATCH wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s "$2" "$3" | tee "/tmp/gate-bench-$1.txt"
+  g1=$(gate_cpu); r1=$(redis_cpu)
+  awk -v r="$(awk '/Requests\/sec/ {print $2}' "/tmp/gate-bench-$1.txt")" -v b="$4" -v s="$SECS" -v name="$1" \
+      -v g0="$g0" -v g1="$g1" -v r0="$r0" -v r1="$r1" -v la="$(cut -d' ' -f1-3 /proc/loadavg)" \
+      'BEGIN {d = r * b; g = g1 - g0; rc = r1 - r0;
+              printf "== %s: %d decisions/s; gate %.2f CPU-s + Redis %.2f CPU-s in %ds = %.0f decisions per CPU-second (load %s)\n",
+                     name, d, g, rc, s, d * s / (g + rc), la}'
+}
+
 echo "== $(date -u +%FT%TZ) $(nproc) cores; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== engagement: $BATCH events per request, $CONNS connections, ${SECS}s, $WORKERS gate workers"
-GATE_BATCH=$BATCH wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s bench/gate/engagement.lua "http://127.0.0.1:$PORT/v1/engagement" | tee /tmp/gate-bench-eng.txt
-RPS=$(awk '/Requests\/sec/ {print $2}' /tmp/gate-bench-eng.txt)
-echo "== engagement decisions/s: $(awk -v r="$RPS" -v b="$BATCH" 'BEGIN {printf "%d", r*b}')  (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+measure engagement bench/gate/engagement.lua "http://127.0.0.1:$PORT/v1/engagement" "$BATCH"
 echo "== signup: one per request, $CONNS connections, ${SECS}s"
-wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s bench/gate/signup.lua "http://127.0.0.1:$PORT/v1/signup" | tee /tmp/gate-bench-sig.txt
-echo "== signup decisions/s: $(awk '/Requests\/sec/ {printf "%d", $2}' /tmp/gate-bench-sig.txt)  (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+measure signup bench/gate/signup.lua "http://127.0.0.1:$PORT/v1/signup" 1
 curl -s "http://127.0.0.1:$PORT/v1/counts" | head -c 400; echo
