@@ -60,3 +60,18 @@ def test_recruits_found_organic_users_not(make_workspace):
     assert "reader" in account_ids(run(ws, recruitment.DETECTOR, require_instruction=False))
     # a tighter window loses the slowest recruit (11-12 minutes after each message)
     assert account_ids(run(ws, recruitment.DETECTOR, window_minutes=8)) == {"r1", "r2"}
+
+
+def test_reused_hashtag_stays_a_target(make_workspace):
+    """An operation that repeats its hashtag within a day: its own followers'
+    earlier posts do not make the hashtag 'common'."""
+    messages = [msg(str(k), k * 300, "Postați cu #lasconipentruromania!", ["lasconipentruromania"]) for k in range(3)]
+    posts = [post(f"{a}-{k}", a, "Suveranitate, credință și demnitate", minutes=k * 300 + 5 + i,
+                  hashtags=["lasconipentruromania"])
+             for k in range(3) for i, a in enumerate(f"r{j}" for j in range(6))]
+    posts.append(post("late", "organic", "ce înseamnă?", minutes=3 * DAY, hashtags=["lasconipentruromania"]))
+    ws = make_workspace(accounts=[account(f"r{j}") for j in range(6)] + [account("organic")], posts=posts,
+                        external_messages=messages)
+    found = run(ws, recruitment.DETECTOR)
+    assert account_ids(found) == {f"r{j}" for j in range(6)}
+    assert all(f.evidence["instructions_followed"] == 3 for f in found)

@@ -67,12 +67,17 @@ def run(ctx, params):
             instructions[key] = {**m, "targets": targets, "verb": verb.group(0) if verb else ""}
     if not instructions:
         return
-    # Hashtags already common before the message do not single anyone out.
+    # Hashtags already common before the message do not single anyone out;
+    # uses that answered an earlier instruction with the same hashtag are the
+    # operation's own and do not make it common.
+    w = int(params["window_minutes"])
     prior = ctx.query(
         "WITH m AS (SELECT source, message_id, created_at, unnest(hashtags) AS tag FROM external_messages), "
         "p AS (SELECT created_at, unnest(hashtags) AS tag FROM posts) "
         "SELECT m.source, m.message_id, m.tag, count(*) AS n FROM m JOIN p ON p.tag = m.tag "
         "AND p.created_at < m.created_at AND p.created_at >= m.created_at - INTERVAL 1 DAY "
+        "WHERE NOT EXISTS (SELECT 1 FROM m AS e WHERE e.tag = p.tag AND e.created_at < m.created_at "
+        f"AND p.created_at >= e.created_at AND p.created_at <= e.created_at + INTERVAL {w} MINUTE) "
         "GROUP BY m.source, m.message_id, m.tag"
     ).to_pylist()
     for r in prior:
@@ -85,7 +90,7 @@ def run(ctx, params):
     pairs = ctx.query(
         "SELECT m.source, m.message_id, p.post_id, p.account_id, p.created_at, p.text, p.hashtags, p.urls "
         "FROM external_messages m JOIN posts p ON p.created_at >= m.created_at "
-        f"AND p.created_at <= m.created_at + INTERVAL {int(params['window_minutes'])} MINUTE "
+        f"AND p.created_at <= m.created_at + INTERVAL {w} MINUTE "
         "ORDER BY p.post_id"
     )
     followed: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
