@@ -116,7 +116,8 @@ def test_url_and_text_variants_share_one_key():
 
 
 def test_hot_cells_are_dropped_not_joined(make_workspace):
-    """A key with more posts in one window than cell_cap makes no pairs at all."""
+    """A key with more posts in one window than cell_cap, or used by more than
+    max_df accounts, makes no pairs at all."""
     ws = make_workspace(accounts=[])
     n = 1200
     keys = pa.table({
@@ -128,9 +129,10 @@ def test_hot_cells_are_dropped_not_joined(make_workspace):
     })
     with ws.events() as store:
         store.con.register(KEYS_VIEW, keys)
-        capped = store.con.execute(pair_events_sql(60, 3600, 500, 1, 1)).fetchall()
-        uncapped = store.con.execute(f"SELECT COUNT(*) FROM ({pair_events_sql(60, 3600, 10_000, 1, 1)})").fetchone()[0]
-    assert capped == []
+        capped = store.con.execute(pair_events_sql(60, 3600, 500, 1, 1, 10**9)).fetchall()
+        uncapped = store.con.execute(f"SELECT COUNT(*) FROM ({pair_events_sql(60, 3600, 10_000, 1, 1, 10**9)})").fetchone()[0]
+        everybody = store.con.execute(pair_events_sql(60, 3600, 10_000, 1, 1, 1000)).fetchall()
+    assert capped == [] and everybody == []  # too many posts in one window; too many accounts on one key
     assert uncapped == n * (n - 1) // 2
 
 

@@ -44,6 +44,7 @@ PARAMS = (
     Param("min_events", int, 4, "distinct events a pair must co-act on (a crowd reacts together once)", 1, 1000),
     Param("min_keys", int, 2, "distinct keys a pair must co-act on", 1, 1000),
     Param("min_lift", float, 3.0, "co-actions must exceed the null model's chance expectation by this factor", 0.0, 1e6),
+    Param("max_key_share", float, 0.05, "keys used by more than this share of active accounts (and more than 100) are ignored", 0.0, 1.0),
     Param("cell_cap", int, 500, "a (key, window) cell with more posts is a viral burst and is dropped", 2, 1_000_000),
     Param("sync_seconds", int, 30, "a co-action this close counts as seconds-scale synchrony", 0, 3600),
     Param("min_accounts", int, 3, "smallest network reported", 2, 10_000),
@@ -96,7 +97,10 @@ def _edges(ctx, keys: pa.Table, p: Mapping[str, Any]) -> tuple[pa.Table, pa.Tabl
     n_accounts = pc.count_distinct(keys.column("account_id")).as_py()
     ctx.con.register(KEYS_VIEW, keys)
     try:
-        pe = ctx.query(pair_events_sql(p["window"], p["event_seconds"], p["cell_cap"], p["min_events"], p["min_keys"]))
+        max_df = max(100, int(p["max_key_share"] * n_accounts))
+        pe = ctx.query(
+            pair_events_sql(p["window"], p["event_seconds"], p["cell_cap"], p["min_events"], p["min_keys"], max_df)
+        )
     finally:
         ctx.con.unregister(KEYS_VIEW)
     ctx.con.register(PAIR_EVENTS_VIEW, pe)

@@ -24,13 +24,15 @@ KEYS_VIEW = "cs_coaction_keys"
 PAIR_EVENTS_VIEW = "cs_pair_events"
 
 
-def pair_events_sql(window: int, event_seconds: int, cap: int, min_events: int, min_keys: int) -> str:
+def pair_events_sql(window: int, event_seconds: int, cap: int, min_events: int, min_keys: int, max_df: int) -> str:
     """Pair events of candidate pairs: ``u < v``, one row per (u, v, kind, key, ev).
 
     ``ev`` is the event: the ``event_seconds`` bucket of the earlier post.
     ``dt`` is the smallest gap seen in that event; ``nu``/``nv`` how often
     each account used the key at all; ``df`` how many accounts used it and
-    ``active`` in how many event buckets, for IDF and the null model.
+    ``active`` in how many event buckets, for IDF and the null model.  Keys
+    used by more than ``max_df`` accounts are ignored: everybody uses them,
+    so a shared use says nothing, and they are what makes the join expensive.
     """
     w, e = int(window), int(event_seconds)
     return f"""
@@ -41,10 +43,16 @@ WITH k AS (
 cells AS (
   SELECT kind, key, b, COUNT(*) AS n FROM k GROUP BY kind, key, b
 ),
+ks AS (
+  SELECT kind, key, COUNT(DISTINCT account_id) AS df, COUNT(DISTINCT CAST(FLOOR(ts / {e}) AS BIGINT)) AS active
+  FROM k GROUP BY kind, key
+),
 kk AS (
   SELECT k.account_id, k.kind, k.key, k.ts, k.b
-  FROM k JOIN cells c ON k.kind = c.kind AND k.key = c.key AND k.b = c.b
-  WHERE c.n <= {int(cap)}
+  FROM k
+  JOIN cells c ON k.kind = c.kind AND k.key = c.key AND k.b = c.b
+  JOIN ks ON k.kind = ks.kind AND k.key = ks.key
+  WHERE c.n <= {int(cap)} AND ks.df <= {int(max_df)}
 ),
 pairs AS (
   SELECT x.account_id AS u, y.account_id AS v, x.kind AS kind, x.key AS key, x.ts AS tu, y.ts AS tv
@@ -70,10 +78,6 @@ cand AS (
 ),
 ak AS (
   SELECT account_id, kind, key, COUNT(*) AS n FROM k GROUP BY account_id, kind, key
-),
-ks AS (
-  SELECT kind, key, COUNT(DISTINCT account_id) AS df, COUNT(DISTINCT CAST(FLOOR(ts / {e}) AS BIGINT)) AS active
-  FROM k GROUP BY kind, key
 )
 SELECT pe.u, pe.v, pe.kind, pe.key, pe.ev, pe.dt, pe.t, ks.df, ks.active, au.n AS nu, av.n AS nv
 FROM pe
