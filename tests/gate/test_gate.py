@@ -109,3 +109,15 @@ def test_every_reason_the_gate_gives_is_a_declared_code(state):
     verdicts += g.engagements(scenes.mix(scenes.phone_farm(rnd), scenes.proxy_follow_farm(rnd)))
     codes = {r.code for v in verdicts for r in v.reasons}
     assert len(codes) >= 5 and codes <= set(REASON_CODES)
+
+
+def test_gate_processes_sharing_one_redis_share_their_state(redis_state):
+    from civicshield.gate.redis_state import RedisState
+
+    other = RedisState(redis_state.url, prefix=redis_state.prefix, timeout_s=1.0)
+    a, b = Gate(redis_state), Gate(other)
+    farm = scenes.phone_farm(random.Random(7), accounts=12, devices=1, targets=1)
+    # Alternate the farm's actions between two gate processes: the device window is one.
+    verdicts = [(a if i % 2 else b).engagement(e) for i, e in enumerate(farm)]
+    assert [v.decision for v in verdicts[:3]] == ["allow"] * 3
+    assert all(v.decision == "block" for v in verdicts[5:])

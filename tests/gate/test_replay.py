@@ -114,3 +114,14 @@ def test_a_broken_table_the_replay_does_not_read_does_not_stop_it(tmp_path):
     ds = build_dataset(tmp_path / "ds")
     (ds / "reports.csv").write_text("report_id,target_id,created_at\nr1,x,not-a-time\n")
     assert replay(ds).genuine_signups.total == 200
+
+
+def test_replay_through_redis_gives_the_same_figures_as_in_process(tmp_path, redis_state):
+    from civicshield.gate import Gate
+
+    ds = build_dataset(tmp_path / "ds", seed=3)
+    mem, red = replay(ds).to_dict(), replay(ds, gate=Gate(redis_state)).to_dict()
+    for d in (mem, red):
+        del d["seconds"], d["decisions_per_s"]
+    assert mem == red
+    assert mem["farm_engagements"]["stopped"] > 0
