@@ -592,10 +592,12 @@ def evidence_export(hold_id: Annotated[int, typer.Argument(help="The hold whose 
                     role: Role_ = "") -> None:
     """Write an evidence bundle (data, case history, audit slice, SHA-256 manifest)."""
     from civicshield.cases.evidence import export_bundle
+    from civicshield.workspace import open_workspace
 
     store, actor = _cases(workspace, db, user, role)
+    ws = open_workspace(workspace)
     try:
-        b = export_bundle(store, actor, hold_id, out_dir)
+        b = export_bundle(store, actor, hold_id, out_dir, workspace=ws if ws.events_path.exists() else None)
     except CivicshieldError as e:
         _fail(e)
     out.print(f"wrote {len(b.files)} files to {b.path}; manifest sha256 {b.manifest_sha256}")
@@ -654,6 +656,31 @@ def gate_serve(
               key_prefix=key_prefix)
     except CivicshieldError as e:
         _fail(e)
+
+
+@gate_app.command("sync")
+def gate_sync(
+    redis: Annotated[str, typer.Option("--redis", help="Redis URL of the gates' shared state.")],
+    workspace: Workspace_ = Path("workspace"),
+    db: Annotated[str | None, typer.Option("--db", envvar="CIVICSHIELD_DB",
+                                           help="Case store URL; default: the workspace's SQLite.")] = None,
+    key_prefix: Annotated[str, typer.Option(help="Prefix of the gate's Redis keys.")] = "cs:gate:",
+) -> None:
+    """Push accounts banned by cases (and their own devices and prefixes) into the gates; print prevented vs removed."""
+    from civicshield.gate.feedback import sync_workspace
+    from civicshield.gate.redis_state import RedisState
+    from civicshield.gate.state import StateUnavailable
+    from civicshield.workspace import open_workspace
+
+    try:
+        summary, fig = sync_workspace(open_workspace(workspace), RedisState(redis, prefix=key_prefix, timeout_s=5.0), db)
+    except StateUnavailable as e:
+        _fail(CivicshieldError(str(e)))
+    except CivicshieldError as e:
+        _fail(e)
+    for kind in ("account", "device", "prefix"):
+        out.print(f"{kind}: +{summary.added[kind]:,} -{summary.removed[kind]:,}")
+    out.print(json.dumps(fig, indent=2, sort_keys=True))
 
 
 @gate_app.command("replay")

@@ -44,4 +44,9 @@ def election_workspace(make_workspace):
     posts = [post(f"p{a}", a) for a in NET]
     posts += [post("pf1", "f1", views=90000), post("pimp", "imp1", lang="hu"), post("pad", "pol1", views=5000),
               post("pai", "f2", views=300), post("psm", "sm1", lang="ru", views=2_000_000)]
-    return make_workspace(accounts=accounts, posts=posts)
+    engagements = [{"actor_id": "n1", "action": "like", "target_id": "pf1", "created_at": T0},
+                   {"actor_id": "f1", "action": "like", "target_id": "pf2", "created_at": T0},
+                   {"actor_id": "n2", "action": "follow", "target_id": "f1", "created_at": T0}]
+    logins = [{"account_id": "n1", "created_at": T0, "ip_prefix": "10.0.0"},
+              {"account_id": "f2", "created_at": T0, "ip_prefix": "10.9.9"}]
+    return make_workspace(accounts=accounts, posts=posts, engagements=engagements, logins=logins)

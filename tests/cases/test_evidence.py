@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
 
@@ -33,7 +34,7 @@ def bundle(store, make_workspace, tmp_path):
         review.decide(store, MOD, c.id, "confirm", "Reviewed against the policy and the evidence.")
     enforce(store, MOD)
     h = holds.add_hold(store, LIAISON, "DIICOT", "order 4711/2024", holds.Scope(network_ids=("net-1",)))
-    return export_bundle(store, LIAISON, h.id, tmp_path / "bundle")
+    return export_bundle(store, LIAISON, h.id, tmp_path / "bundle", workspace=ws)
 
 
 def _lines(path):
@@ -52,8 +53,13 @@ def test_bundle_holds_the_scope_and_verifies(store, bundle):
     events = [e["event"] for e in _lines(p / "audit.jsonl")]
     assert {"case.created", "finding.added", "case.assigned", "case.decided", "action.applied", "hold.added"} <= set(events)
     manifest = json.loads((p / "manifest.json").read_text())
-    assert set(manifest["files"]) == {"accounts.jsonl", "posts.jsonl", "findings.jsonl", "cases.jsonl", "audit.jsonl",
-                                      "hold.json"}
+    assert {"accounts.jsonl", "posts.jsonl", "findings.jsonl", "cases.jsonl", "audit.jsonl", "hold.json",
+            "events/engagements.parquet", "events/logins.parquet", "events/accounts.parquet"} <= set(manifest["files"])
+    # raw platform rows: the held network's activity, not the fan club's
+    eng = pq.read_table(p / "events" / "engagements.parquet").to_pylist()
+    assert {(e["actor_id"], e["target_id"]) for e in eng} == {("n1", "pf1"), ("n2", "f1")}
+    assert {r["account_id"] for r in pq.read_table(p / "events" / "logins.parquet").to_pylist()} == {"n1"}
+    assert {r["account_id"] for r in pq.read_table(p / "events" / "accounts.parquet").to_pylist()} == set(NET[:4])
     # the export itself is in the chain, anchored by the manifest's hash
     with store.session() as s:
         last = s.execute(sa.select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)).scalar_one()
@@ -62,12 +68,13 @@ def test_bundle_holds_the_scope_and_verifies(store, bundle):
 
 def test_changed_missing_and_added_files_are_reported(bundle):
     p = bundle.path
+    (p / "events" / "logins.parquet").unlink()
     (p / "posts.jsonl").write_text((p / "posts.jsonl").read_text().replace("pn1", "pn9"))
     (p / "hold.json").unlink()
     (p / "extra.txt").write_text("planted")
     problems = verify_bundle(p)
     assert any(x.startswith("posts.jsonl") and "changed" in x for x in problems)
-    assert "hold.json: missing" in problems
+    assert "hold.json: missing" in problems and "events/logins.parquet: missing" in problems
     assert any(x.startswith("extra.txt") for x in problems)
 
 

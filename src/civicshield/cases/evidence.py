@@ -23,11 +23,13 @@ import sqlalchemy as sa
 
 from civicshield.cases import audit
 from civicshield.cases.errors import InvalidOperation, NotFound
+from civicshield.cases.event_slice import write_event_slice
 from civicshield.cases.holds import Scope, case_networks
 from civicshield.cases.models import (
     Action,
     AuditEntry,
     Case,
+    CaseEntity,
     CaseFinding,
     Decision,
     EvidenceItem,
@@ -62,7 +64,13 @@ class Bundle:
     manifest_sha256: str
 
 
-def export_bundle(store, actor: Actor, hold_id: int, out_dir: Path) -> Bundle:
+def _files(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
+def export_bundle(store, actor: Actor, hold_id: int, out_dir: Path, workspace=None) -> Bundle:
+    """Write the bundle for one hold; with ``workspace``, also the raw event
+    rows about the held accounts and posts (``events/*.parquet``)."""
     require(actor, "evidence.export")
     out_dir = Path(out_dir)
     if out_dir.exists() and any(out_dir.iterdir()):
@@ -115,7 +123,18 @@ def export_bundle(store, actor: Actor, hold_id: int, out_dir: Path) -> Bundle:
         (out_dir / "hold.json").write_text(audit.canonical({
             "id": hold.id, "authority": hold.authority, "reference": hold.reference, "scope": hold.scope,
             "status": hold.status, "created_at": hold.created_at.isoformat()}) + "\n", encoding="utf-8")
-        files = {p.name: _sha(p) for p in sorted(out_dir.iterdir())}
+        if workspace is not None:
+            if scope.election_id:
+                held_accounts = held_posts = None
+            else:
+                held_accounts = set(scope.account_ids) | {e.eid for e in items if e.etype == "account"}
+                net_cases = [cid for cid, ns in nets.items() if ns & set(scope.network_ids)]
+                if net_cases:
+                    held_accounts |= set(s.execute(sa.select(CaseEntity.eid).where(
+                        CaseEntity.case_id.in_(net_cases), CaseEntity.etype == "account")).scalars())
+                held_posts = set(scope.post_ids) | {e.eid for e in items if e.etype == "post"}
+            write_event_slice(workspace, out_dir, held_accounts, held_posts, scope.time_from, scope.time_to)
+        files = {name: _sha(out_dir / name) for name in _files(out_dir)}
         head = audit.verify_chain(s)
         manifest = {
             "format": FORMAT, "hold_id": hold.id, "authority": hold.authority, "reference": hold.reference,
@@ -147,7 +166,7 @@ def verify_bundle(path: Path) -> list[str]:
     if manifest.get("format") != FORMAT:
         problems.append(f"{MANIFEST}: unknown format {manifest.get('format')!r}")
     listed = manifest.get("files", {})
-    present = {p.name for p in path.iterdir() if p.name not in (MANIFEST, MANIFEST_HASH)}
+    present = set(_files(path)) - {MANIFEST, MANIFEST_HASH}
     for name in sorted(present - set(listed)):
         problems.append(f"{name}: not listed in the manifest (added)")
     for name, meta in sorted(listed.items()):

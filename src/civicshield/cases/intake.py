@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from civicshield.cases import audit
+from civicshield.cases.errors import ConflictError
 from civicshield.cases.models import Case, CaseEntity, CaseFinding, EvidenceItem, utcnow
 from civicshield.cases.priority import SEVERITY, majority_language, priority, proximity, queue_name, worst_kind
 from civicshield.cases.roles import Actor, require
@@ -145,7 +147,17 @@ def _merge(s: Session, actor: Actor, target: Case, others: list[Case]) -> None:
 
 def intake(store, workspace, actor: Actor, now: dt.datetime | None = None,
            progress: Progress | None = None) -> IntakeSummary:
-    """Turn the workspace's findings into cases (create, update, merge)."""
+    """Turn the workspace's findings into cases (create, update, merge).
+
+    All or nothing: if a reviewer changes one of the cases while intake runs,
+    the versioned update fails, nothing is kept, and intake can be re-run."""
+    try:
+        return _intake(store, workspace, actor, now, progress)
+    except StaleDataError:
+        raise ConflictError("a case changed while intake ran; nothing was kept, run intake again") from None
+
+
+def _intake(store, workspace, actor: Actor, now: dt.datetime | None, progress: Progress | None) -> IntakeSummary:
     require(actor, "cases.intake")
     progress = progress or no_progress
     election, findings, accounts, posts = _read_store(workspace)
