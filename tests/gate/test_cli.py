@@ -78,3 +78,27 @@ def test_gate_serve_runs_a_real_server_in_shadow_mode_against_redis(tmp_path):
 def test_gate_serve_refuses_workers_without_redis():
     res = CliRunner().invoke(app, ["gate", "serve", "--workers", "2"])
     assert res.exit_code == 2 and "--redis" in res.output
+
+
+def test_gate_sync_pushes_the_workspaces_bans_into_redis(make_workspace, redis_state):
+    from civicshield.cases.db import CaseStore
+
+    from .test_feedback import _world, ban
+
+    farm, ws = _world(make_workspace)
+    store = CaseStore(ws.cases_url)
+    ban(store, farm)
+    store.close()
+    res = CliRunner().invoke(app, ["gate", "sync", "--redis", redis_state.url, "--workspace", str(ws.path),
+                                   "--key-prefix", redis_state.prefix])
+    assert res.exit_code == 0, res.output
+    assert redis_state.members("account") == set(farm)
+    assert redis_state.members("device") == {"farm-phone-0", "farm-phone-1"}  # not the shared family tablet
+    assert redis_state.members("prefix") == {"45.140.7"}
+    assert '"removed"' in res.output
+
+
+def test_gate_sync_says_when_redis_is_unreachable(tmp_path):
+    res = CliRunner().invoke(app, ["gate", "sync", "--redis", f"redis://127.0.0.1:{_free_port()}/0",
+                                   "--workspace", str(tmp_path / "ws")])
+    assert res.exit_code == 2 and "Redis" in res.output

@@ -66,21 +66,28 @@ def test_transparency_figures_split_prevented_from_shadow(state):
 
 def test_sync_from_the_case_store_takes_active_bans_only(tmp_path):
     from civicshield.cases.db import CaseStore
-    from civicshield.cases.models import Action, Case
     from civicshield.gate.state import MemoryState
 
     store = CaseStore(f"sqlite:///{tmp_path / 'cases.sqlite'}")
+    ban(store, ["farm-1"], reversed_=["farm-2"], stripped=["farm-1|like|p"])
+    st = MemoryState()
+    assert sync_from_cases(st, store).added["account"] == 1
+    assert st.members("account") == {"farm-1"}
+    assert transparency_figures(st, store)["removed"] == {"engagement": 1, "account": 1}
+
+
+def ban(store, accounts, reversed_=(), stripped=()):
+    """Write a confirmed case with its actions straight into a real case store."""
+    from civicshield.cases.models import Action, Case
+
     with store.session() as s:
         case = Case(queue="engagement", kind="fake_engagement", kinds=["fake_engagement"], version=1)
         s.add(case)
         s.flush()
         common = dict(case_id=case.id, finding_kind="fake_engagement", automated_detection=True,
                       automated_decision=False, actor="reviewer")
-        s.add_all([Action(kind="ban_account", target_type="account", target_id="farm-1", **common),
-                   Action(kind="ban_account", target_type="account", target_id="farm-2", status="reversed", **common),
-                   Action(kind="strip_engagement", target_type="engagement", target_id="farm-1|like|p", **common)])
+        s.add_all([Action(kind="ban_account", target_type="account", target_id=a, **common) for a in accounts]
+                  + [Action(kind="ban_account", target_type="account", target_id=a, status="reversed", **common)
+                     for a in reversed_]
+                  + [Action(kind="strip_engagement", target_type="engagement", target_id=e, **common) for e in stripped])
         s.commit()
-    st = MemoryState()
-    assert sync_from_cases(st, store).added["account"] == 1
-    assert st.members("account") == {"farm-1"}
-    assert transparency_figures(st, store)["removed"] == {"engagement": 1, "account": 1}

@@ -109,3 +109,16 @@ def transparency_figures(state: GateState, case_store=None) -> dict:
 
         fig["removed"] = {"engagement": len(stripped_engagements(case_store)), "account": len(banned_accounts(case_store))}
     return fig
+
+
+def sync_workspace(ws: Workspace, state: GateState, db_url: str | None = None) -> tuple[SyncSummary, dict]:
+    """``civicshield gate sync``: push the workspace's confirmed cases into the
+    gate's state and return the transparency figures that follow."""
+    from civicshield.cases import open_case_store
+
+    store = open_case_store(ws, db_url)
+    try:
+        summary = sync_from_cases(state, store, ws if ws.events_path.exists() else None)
+        return summary, transparency_figures(state, store)
+    finally:
+        store.close()
