@@ -46,6 +46,8 @@ PARAMS = (
           "(0 turns the test off)", 0.0, 1.0),
     Param("nat_devices", int, 20, "an IP prefix with at least this many distinct devices is a shared NAT (campus, carrier)",
           2, 10_000_000),
+    Param("prefix_window_hours", int, 6, "window of the per-prefix burst test (an operator pacing creations behind one "
+          "connection)", 1, 720),
 )
 
 _DIGITS = re.compile(r"\d+")
@@ -150,6 +152,62 @@ JOIN nat ON nat.prefix = i.v GROUP BY nat.prefix
     return any(2 * r["n"] >= len(members) for r in rows)
 
 
+def _first_prefix_sql(ctx) -> str | None:
+    """Each account's first IP prefix (its sign-up, else its first login);
+    portable SQL (``ROW_NUMBER`` works on both engines)."""
+    parts = []
+    if ctx.has("signups"):
+        parts.append("SELECT account_id, created_at, ip_prefix FROM signups WHERE account_id IS NOT NULL "
+                     "AND account_id <> '' AND ip_prefix IS NOT NULL AND ip_prefix <> ''")
+    if ctx.has("logins"):
+        parts.append("SELECT account_id, created_at, ip_prefix FROM logins WHERE ip_prefix IS NOT NULL AND ip_prefix <> ''")
+    if not parts:
+        return None
+    return f"""
+WITH src AS ({" UNION ALL ".join(parts)}),
+ranked AS (SELECT account_id, ip_prefix, ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY created_at) AS rn FROM src)
+SELECT r.account_id, r.ip_prefix, a.created_at FROM ranked r JOIN accounts a ON a.account_id = r.account_id WHERE r.rn = 1
+"""
+
+
+def _prefix_bursts(ctx, p, spam: set[str]) -> list[list[str]]:
+    """Bursts of creation behind one IP prefix against that prefix's own
+    rate: an operator pacing creations minutes apart, with a fresh device id
+    each time, still comes from one connection.  A prefix where many other
+    accounts live (devices of accounts outside the burst) is a NAT and
+    explains the burst."""
+    sql = _first_prefix_sql(ctx)
+    if sql is None or p["max_burst_pvalue"] <= 0:
+        return []
+    by_prefix: dict[str, list] = {}
+    for r in ctx.query(sql).to_pylist():
+        if r["account_id"] not in spam:
+            by_prefix.setdefault(r["ip_prefix"], []).append((r["created_at"], r["account_id"]))
+    window = dt.timedelta(hours=p["prefix_window_hours"])
+    found = []
+    for prefix, created in sorted(by_prefix.items()):
+        for burst in surprising_bursts(created, window, p["min_cohort"], p["max_burst_pvalue"]):
+            if not _nat_outside(ctx, prefix, burst, p["nat_devices"]):
+                found.append(burst)
+    return found
+
+
+def _nat_outside(ctx, prefix: str, burst: list[str], nat_devices: int) -> bool:
+    dev = _sources(ctx, "device_id")
+    ip = _sources(ctx, "ip_prefix")
+    ctx.con.register("_burst", pa.table({"account_id": burst}))
+    try:
+        rows = ctx.query(f"""
+WITH ip AS ({ip}), dev AS ({dev})
+SELECT COUNT(DISTINCT d.v) AS n FROM ip i JOIN dev d ON d.account_id = i.account_id
+LEFT JOIN _burst b ON b.account_id = i.account_id
+WHERE i.v = ? AND b.account_id IS NULL
+""", [prefix]).to_pylist()
+    finally:
+        ctx.con.unregister("_burst")
+    return bool(rows) and rows[0]["n"] >= nat_devices
+
+
 def run(ctx, p) -> list[Finding]:
     pairs = ctx.query(pair_sql(p, _sources(ctx, "device_id"), _sources(ctx, "ip_prefix"))).to_pylist()
     if not pairs:
@@ -185,6 +243,8 @@ def run(ctx, p) -> list[Finding]:
     for burst in surprising_bursts(created, window, p["min_cohort"], p["max_burst_pvalue"]):
         if not _explained_by_nat(ctx, burst, p):
             links += [(a, b, "creation_burst") for a, b in zip(burst, burst[1:], strict=False)]
+    for burst in _prefix_bursts(ctx, p, spam):
+        links += [(a, b, "prefix_burst") for a, b in zip(burst, burst[1:], strict=False)]
     findings = []
     for members in components(((a, b) for a, b, _ in links), p["min_cohort"]):
         mset = set(members)
@@ -196,7 +256,7 @@ def run(ctx, p) -> list[Finding]:
             Finding(
                 kind="batch_created",
                 detector=NAME,
-                score=round(1.0 - (reasons["time_only"] + reasons["creation_burst"]) / max(1, sum(reasons.values())) / 2, 4),
+                score=round(1.0 - (reasons["time_only"] + reasons["creation_burst"] + reasons["prefix_burst"]) / max(1, sum(reasons.values())) / 2, 4),
                 account_ids=tuple(members),
                 network_id=network_id("batch", members),
                 first_seen=created[0],
