@@ -35,6 +35,8 @@ def test_engagement_single_and_batch(state):
     _, c = client(state)
     one = c.post("/v1/engagement", json={"actor_id": "a", "action": "like", "target_id": "p"}).json()
     assert one["decision"] == "allow" and one["id"] == "a|like|p"
+    numeric = c.post("/v1/engagement", json={"actor_id": 1029, "action": "follow", "target_id": 2044}).json()
+    assert numeric["id"] == "1029|follow|2044"  # numeric ids are read as strings, as in the data contract
     events = [{"actor_id": f"f{i}", "action": "follow", "target_id": "cand", "device_id": "farm-phone"}
               for i in range(8)]
     r = c.post("/v1/engagement", json={"events": events}).json()
@@ -51,7 +53,9 @@ def test_bad_requests_say_which_event_and_field(state):
     assert r.status_code == 400 and r.json()["column"] == "target_id"
     r = c.post("/v1/signup", content=b"{not json")
     assert r.status_code == 400 and "not valid JSON" in r.json()["error"]
-    r = c.post("/v1/signup", json={"device_id": 7})
+    r = c.post("/v1/signup", json={"device_id": 7.5})
+    assert r.status_code == 400 and r.json()["column"] == "device_id"
+    r = c.post("/v1/signup", json={"device_id": True})
     assert r.status_code == 400 and r.json()["column"] == "device_id"
     r = c.post("/v1/engagement", json={"events": []})
     assert r.status_code == 400

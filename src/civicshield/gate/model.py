@@ -132,6 +132,8 @@ def _str(obj: dict, name: str, where: str, row: int | None, required: bool = Fal
         if required:
             raise DataError(where, row, name, "required")
         return ""
+    if isinstance(v, int) and not isinstance(v, bool):
+        return str(v)  # numeric ids are ids, as in the data contract
     if not isinstance(v, str):
         raise DataError(where, row, name, f"must be a string, got {type(v).__name__}")
     return v
