@@ -48,11 +48,29 @@ def _pick(rng: np.random.Generator, cum: np.ndarray, n: int) -> np.ndarray:
 
 @dataclass
 class Targets:
-    """Every post reactions can land on, with its organic popularity."""
+    """Every post reactions can land on, in time order, with its organic popularity."""
 
     ids: pa.Array
-    time: np.ndarray
-    cum: np.ndarray  # cumulative popularity for sampling
+    time: np.ndarray  # ascending
+    cum: np.ndarray  # cumulative popularity, with a leading 0 (len = posts + 1)
+
+    def pick(self, r: np.random.Generator, n: int) -> np.ndarray:
+        """Posts drawn by popularity alone."""
+        return np.clip(np.searchsorted(self.cum, r.random(n) * self.cum[-1], side="right") - 1, 0, len(self.time) - 1)
+
+    def pick_at(self, r: np.random.Generator, t: np.ndarray, delay: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For an action at ``t``: a post from about ``t - delay`` (30 min either
+        side) drawn by popularity, never one posted after ``t``; ``valid`` is
+        False where nothing was posted in that window."""
+        tau = t - delay
+        before = np.searchsorted(self.time, t)
+        lo = np.searchsorted(self.time, tau - 1800)
+        hi = np.minimum(np.searchsorted(self.time, tau + 1800), before)
+        base = self.cum[lo]
+        span = self.cum[hi] - base
+        idx = np.searchsorted(self.cum, base + r.random(len(t)) * span, side="right") - 1
+        valid = (hi > lo) & (span > 0)
+        return np.minimum(np.clip(idx, lo, np.maximum(hi - 1, lo)), len(self.time) - 1), valid
 
 
 def election_share(w: World, t: np.ndarray) -> np.ndarray:
@@ -132,8 +150,25 @@ def make_targets(w: World, posts: pa.Table, popularity: np.ndarray) -> Targets:
     s_time = np.array([p["created_at"] for p in special], dtype=np.int64)
     s_w = np.array([w.post_weight.get(p, 0.0) for p in s_ids])
     b_time = posts.column("created_at").cast(pa.int64()).to_numpy() // US
-    return Targets(pa.concat_arrays([posts.column("post_id").combine_chunks(), pa.array(s_ids, type=pa.string())]),
-                   np.concatenate([b_time, s_time]), np.cumsum(np.concatenate([popularity, s_w])))
+    ids = pa.concat_arrays([posts.column("post_id").combine_chunks(), pa.array(s_ids, type=pa.string())])
+    time = np.concatenate([b_time, s_time])
+    order = np.argsort(time, kind="stable")
+    weight = np.concatenate([popularity, s_w])[order]
+    return Targets(ids.take(pa.array(order)), time[order], np.concatenate([[0.0], np.cumsum(weight)]))
+
+
+def sessions(w: World, pop: Population, k: int, mean_len: float, gap: float) -> tuple[np.ndarray, np.ndarray]:
+    """About ``k`` actions grouped in app sessions: heavy users open the app more
+    often, a session holds a geometric number of actions some tens of seconds
+    apart.  Returns (actor index, time) per action."""
+    r = w.rng
+    n_sess = int(k / mean_len) + 1
+    actor = _pick(r, np.cumsum(pop.weight), n_sess)
+    start = rhythm_times(r, np.maximum(pop.created[actor] + 600, w.start), w.end)
+    sess = np.repeat(np.arange(n_sess), r.geometric(1 / mean_len, size=n_sess))[:k]
+    csum = np.cumsum(r.exponential(gap, size=len(sess)))
+    first = np.searchsorted(sess, sess, side="left")
+    return actor[sess], start[sess] + (csum - csum[first]).astype(np.int64)
 
 
 def _render(w: World, sc: Scenario, lg: str, election: bool, cand_p: np.ndarray, k: int) -> tuple[list[str], list[tuple]]:
@@ -171,7 +206,7 @@ def _delay(r: np.random.Generator, n: int) -> np.ndarray:
 def bulk_comments(w: World, pop: Population, tg: Targets, n: int) -> pa.Table:
     r = w.rng
     actor = _pick(r, np.cumsum(pop.weight), n)
-    post = _pick(r, tg.cum, n)
+    post = tg.pick(r, n)
     t = np.maximum(tg.time[post] + _delay(r, n), pop.created[actor] + 600)
     keep = (t < w.end) & (t >= w.start)
     actor, post, t = actor[keep], post[keep], t[keep]
@@ -184,7 +219,6 @@ def bulk_comments(w: World, pop: Population, tg: Targets, n: int) -> pa.Table:
 def bulk_engagements(w: World, pop: Population, tg: Targets, n: int, chunk: int) -> Iterator[pa.Table]:
     """``n`` likes / follows / shares / favourites in chunks of ``chunk`` rows."""
     r = w.rng
-    cum = np.cumsum(pop.weight)
     ids = pa.array(pop.ids)
     dev, ip, mip, cc = pa.array(pop.device), pa.array(pop.ip), pa.array(pop.mobile_ip), pa.array(pop.country.tolist())
     follow_cum = np.cumsum(np.sqrt(pop.followers + 1.0))
@@ -192,15 +226,14 @@ def bulk_engagements(w: World, pop: Population, tg: Targets, n: int, chunk: int)
     while done < n:
         k = min(chunk, n - done)
         done += k
-        actor = _pick(r, cum, k)
+        actor, t = sessions(w, pop, k, mean_len=5.0, gap=45.0)
+        k = len(t)
         action = r.choice(4, size=k, p=[0.78, 0.09, 0.07, 0.06])  # like follow share favorite
-        post = _pick(r, tg.cum, k)
+        post, found = tg.pick_at(r, t, _delay(r, k))
         follow = action == 1
         fol_target = _pick(r, follow_cum, k)
-        t = np.where(follow, rhythm_times(r, np.full(k, w.start), w.end), tg.time[post] + _delay(r, k))
-        t = np.maximum(t, pop.created[actor] + 600)
         key = np.where(follow, fol_target, post).astype(np.int64)
-        keep = (t < w.end) & (t >= w.start) & ~(follow & (fol_target == actor))
+        keep = (t < w.end) & (follow | found) & ~(follow & (fol_target == actor))
         # a person likes (or follows) a thing once
         combo = (actor.astype(np.int64) * 4 + action) * (len(tg.time) + len(pop.ids) + 1) + key
         _, first = np.unique(combo, return_index=True)
@@ -241,17 +274,15 @@ def bulk_logins(w: World, pop: Population, n: int) -> pa.Table:
 
 def bulk_impressions(w: World, pop: Population, tg: Targets, n: int, chunk: int) -> Iterator[pa.Table]:
     r = w.rng
-    cum = np.cumsum(pop.weight)
     ids, cc = pa.array(pop.ids), pa.array(pop.country.tolist())
     surfaces = np.array(["for_you", "following", "search", "profile"])
     done = 0
     while done < n:
         k = min(chunk, n - done)
         done += k
-        viewer = _pick(r, cum, k)
-        post = _pick(r, tg.cum, k)
-        t = np.maximum(tg.time[post] + _delay(r, k) // 2, pop.created[viewer] + 600)
-        sel = np.nonzero((t < w.end) & (t >= w.start))[0]
+        viewer, t = sessions(w, pop, k, mean_len=10.0, gap=20.0)
+        post, found = tg.pick_at(r, t, _delay(r, len(t)) // 2)
+        sel = np.nonzero((t < w.end) & found)[0]
         sel = sel[np.argsort(t[sel], kind="stable")]
         yield pa.table({"viewer_id": ids.take(pa.array(viewer[sel])), "post_id": tg.ids.take(pa.array(post[sel])),
                         "created_at": _ts(t[sel]),
