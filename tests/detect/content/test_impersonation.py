@@ -63,3 +63,41 @@ def test_avatar_threshold_is_meta_default(make_workspace):
     ws = make_workspace(accounts=accounts)
     assert account_ids(run(ws, impersonation.DETECTOR)) == {"near"}
     assert account_ids(run(ws, impersonation.DETECTOR, avatar_distance=40)) == {"near", "far"}
+
+
+def test_real_profiles_are_not_impersonators(make_workspace, shared_dir, election):
+    """2,818 real Twitter profiles (Cresci 2015: Italian genuine users and
+    bought fake followers, messy names, emoji, 'Carenzi', 'Grillotti'),
+    an Italian election, and four impersonators planted among them."""
+    import dataclasses
+
+    import duckdb
+
+    from civicshield.election import Candidate, Party
+
+    it = dataclasses.replace(
+        election, country="IT", languages=("it",), keywords=("elezioni", "voto"),
+        candidates=(Candidate(id="renzi", name="Matteo Renzi", aliases=("Renzi",), official_account_ids=("off-renzi",)),
+                    Candidate(id="grillo", name="Beppe Grillo", aliases=("Grillo",), official_account_ids=("off-grillo",)),
+                    Candidate(id="salvini", name="Matteo Salvini", aliases=("Salvini",)),
+                    Candidate(id="berlusconi", name="Silvio Berlusconi", aliases=("Berlusconi",))),
+        parties=(Party(id="pd", name="Partito Democratico", aliases=("PD",)),
+                 Party(id="m5s", name="Movimento 5 Stelle", aliases=("M5S",))),
+    )
+    rows = []
+    for f in ("users", "fusers"):
+        path = shared_dir / "data" / "cresci15" / f"{f}.csv"
+        rows += duckdb.sql(f"SELECT id, screen_name, name, description FROM read_csv('{path}', all_varchar=true)").fetchall()
+    accounts = [account(f"cresci-{i}", h, display_name=n, bio=d) for i, h, n, d in rows]
+    assert len(accounts) == 2818
+    accounts += [
+        account("off-renzi", "matteorenzi", display_name="Matteo Renzi", account_type="politician"),
+        account("off-grillo", "beppe_grillo", display_name="Beppe Grillo", account_type="politician"),
+        account("imp-1", "matteorenzi_ufficiale", display_name="Matteo Renzi"),
+        account("imp-2", "beppe_grill0", display_name="Beppe Grill0"),
+        account("imp-3", "salvini_matteo_2024", display_name="Маttео Sаlvini"),
+        account("imp-4", "silvioberlusconi.official", display_name="Silvio Berlusconi"),
+        account("fan", "matteorenzi_fan", display_name="Matteo Renzi", bio="Pagina fan non ufficiale"),
+    ]
+    ws = make_workspace(election=it, accounts=accounts)
+    assert account_ids(run(ws, impersonation.DETECTOR)) == {"imp-1", "imp-2", "imp-3", "imp-4"}

@@ -38,11 +38,12 @@ PARAMS = (
           low=0.0, high=100.0),
 )
 
-# Words impersonators add to a copied name, in the election languages we
-# ship and English.  Folded.
-DECORATIONS = frozenset(
-    ["official", "oficial", "oficiala", "officiel", "real", "realul", "the", "adevaratul", "adevarat", "hivatalos", "igazi", "page", "pagina", "tv", "team", "echipa", "news"]
-)
+# Words impersonators add to a copied name, in Romanian, Hungarian, English
+# and Italian (the real-profile test).  Folded.
+DECORATIONS = frozenset((
+    "official", "oficial", "oficiala", "officiel", "ufficiale", "real", "realul", "the", "adevaratul", "adevarat",
+    "vero", "hivatalos", "igazi", "page", "pagina", "tv", "team", "echipa", "news",
+))
 # Self-declared non-impersonation, folded; matched as whole words in bio or
 # display name.
 DISCLAIMERS = (
@@ -50,6 +51,7 @@ DISCLAIMERS = (
     "nu este contul oficial", "supporter", "supporters", "sustinator", "sustinatoare",
     "sustinatori", "simpatizant", "not affiliated", "neafiliat", "unofficial", "neoficial", "neoficiala",
     "parody", "parodie", "satire", "satira", "rajongo", "rajongoi", "nem hivatalos", "not the real",
+    "non ufficiale", "sostenitore", "sostenitori", "parodia",
 )
 _DISCLAIMER_RE = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(d) for d in DISCLAIMERS) + r")(?!\w)")
 _SPLIT = re.compile(r"[^\w]+|_")
