@@ -66,6 +66,10 @@ def test_references_resolve(small_dataset):
     con.execute(f"CREATE VIEW accounts AS SELECT * FROM '{ds}/accounts.parquet'")
     con.execute(f"CREATE VIEW posts AS SELECT * FROM '{ds}/posts.parquet'")
     con.execute(f"CREATE VIEW engagements AS SELECT * FROM '{ds}/engagements.parquet'")
+    con.execute(f"CREATE VIEW comments AS SELECT * FROM '{ds}/comments.parquet'")
+    assert con.execute("""SELECT count(*) FROM comments c LEFT JOIN posts p USING (post_id)
+                          WHERE p.post_id IS NULL OR c.created_at < p.created_at
+                          OR c.account_id NOT IN (SELECT account_id FROM accounts)""").fetchone()[0] == 0
     assert con.execute("SELECT count(*) FROM posts WHERE account_id NOT IN (SELECT account_id FROM accounts)").fetchone()[0] == 0
     assert con.execute("SELECT count(*) FROM engagements WHERE actor_id NOT IN (SELECT account_id FROM accounts)").fetchone()[0] == 0
     dangling = con.execute("""SELECT count(*) FROM engagements WHERE target_id NOT IN (SELECT post_id FROM posts)

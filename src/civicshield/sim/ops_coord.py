@@ -27,6 +27,8 @@ NARRATIVES = (
     "Uitați-vă ce a spus {c} despre apă și pământ. Istoric",
     "Alegerea e simplă: România sau slugărnicia. {c}",
 )
+REPLIES = ("Singurul președinte adevărat! 🇷🇴", "Toată România e cu tine!", "Dumnezeu să te ajute, suntem alături",
+           "Nu vă lăsați păcăliți, el e alegerea corectă", "Votăm cu încredere!")
 CAMPAIGN_TAGS = ("romaniasuverana", "trezesteteromanie", "votezromania", "demnitate", "pacesiprosperitate",
                  "romanianoastra", "poporulsuveran", "adevarul", "fyp", "viral", "alegeri2024")
 OP_SITES = ("stiri-suverane.ro", "romania-adevarata.info", "ziarulpatriotic.net", "vocea-poporului.ro")
@@ -92,6 +94,7 @@ def coordinated_networks(w: World, sc: Scenario) -> None:
         audio = w.id()
         templates = [NARRATIVES[i] for i in r.choice(len(NARRATIVES), size=8, replace=False)]
         spread, lo_part, hi_part = timing[3] if k == loose else timing[int(r.integers(3))]
+        official = sorted((p["created_at"], p["post_id"]) for p in w.rows["posts"] if p["account_id"] == cand.account_id)
         n_events = int(r.integers(20, 42))
         lo, hi = w.start + int(r.integers(0, 25)) * DAY, w.round2
         for e in range(n_events):
@@ -103,6 +106,12 @@ def coordinated_networks(w: World, sc: Scenario) -> None:
             slug = f"articol/{int(r.integers(10**5, 10**6))}-{cand.tag}"
             use_url, use_audio = r.random() < 0.5, r.random() < 0.4
             ev_tags = list(r.choice(tags, size=3, replace=False))
+            earlier = [pid for pt, pid in official if pt < t0]
+            if earlier and r.random() < 0.25:  # the same members swarm the candidate's latest post with replies
+                reply = REPLIES[int(r.integers(len(REPLIES)))]
+                for a in who:
+                    if t0 >= w.acc[a]["created_at"]:
+                        w.comment(a, earlier[-1], t0 + int(r.exponential(spread)), variant(r, reply))
             for a in who:
                 t = t0 + int(r.exponential(spread))
                 if t < w.acc[a]["created_at"]:
