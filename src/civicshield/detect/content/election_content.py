@@ -3,14 +3,12 @@ get a label pointing to the electoral authority."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from civicshield.detect.base import Detector, Finding, Param
 from civicshield.detect.content._lang import language_detector
 from civicshield.detect.content._political import PoliticalMatcher
+from civicshield.detect.content._posts import LOOKBACK_DAYS, posts_about_election
 
 NAME = "election_content"
-LOOKBACK_DAYS = 365
 
 PARAMS = (
     Param("threshold", float, 0.6, "Summed term weight at which a post counts as about the election.", low=0.1, high=5.0),
@@ -19,21 +17,6 @@ PARAMS = (
     Param("detect_language", bool, True,
           "Detect the label's language with lingua where posts.language is empty (else the election's first language)."),
 )
-
-
-def posts_about_election(ctx, matcher: PoliticalMatcher, where: str = "TRUE", lookback_days: int = LOOKBACK_DAYS):
-    """(post columns, assessments) for posts matching ``where`` made since
-    ``lookback_days`` before the watch start; shared by the detectors that
-    ask "is this political".  Campaigns start before the monitored period,
-    and their early posts are still on display."""
-    since = dt.datetime.combine(ctx.election.watch_from, dt.time()) - dt.timedelta(days=lookback_days)
-    tbl = ctx.query(
-        "SELECT post_id, account_id, created_at, text, hashtags, language FROM posts "
-        f"WHERE created_at >= ? AND ({where}) ORDER BY post_id",
-        [since],
-    )
-    cols = {name: tbl.column(name).to_pylist() for name in tbl.column_names}
-    return cols, matcher.assess_many(tbl.column("text"), cols["hashtags"])
 
 
 def run(ctx, params):

@@ -28,7 +28,7 @@ from datasketch import MinHash, MinHashLSH
 
 from civicshield.detect.base import Detector, Finding, Param
 from civicshield.detect.content._political import PoliticalMatcher
-from civicshield.detect.content.election_content import posts_about_election
+from civicshield.detect.content._posts import posts_about_election
 from civicshield.text import content_text, fold
 
 NAME = "paid_promotion"

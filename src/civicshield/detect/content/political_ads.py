@@ -11,7 +11,7 @@ from __future__ import annotations
 from civicshield.contract import GPPPA_TYPES
 from civicshield.detect.base import Detector, Finding, Param
 from civicshield.detect.content._political import PoliticalMatcher
-from civicshield.detect.content.election_content import posts_about_election
+from civicshield.detect.content._posts import posts_about_election
 
 NAME = "political_ads"
 
