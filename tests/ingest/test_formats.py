@@ -209,3 +209,16 @@ def test_jsonl_rows_are_line_numbers_even_after_blank_lines(dataset, tmp_path):
     with pytest.raises(DataError) as e:
         _ingest(ds, tmp_path)
     assert (e.value.row, e.value.column) == (4, "created_at")
+
+
+def test_text_is_verbatim_but_typed_values_are_trimmed(dataset, tmp_path):
+    ds = dataset("csv", posts=None, engagements=None)
+    (ds / "accounts.csv").write_text(
+        "account_id,handle,created_at,verified,account_type,follower_count\n"
+        " a1 ,\tx\t, 2024-01-01T00:00:00Z , yes , Creator , 12 \n"
+    )
+    ws, _ = _ingest(ds, tmp_path)
+    with ws.events(read_only=True) as store:
+        assert store.rows("SELECT account_id, handle, created_at, verified, account_type, follower_count FROM accounts") == [
+            (" a1 ", "\tx\t", dt.datetime(2024, 1, 1), True, "creator", 12)
+        ]
