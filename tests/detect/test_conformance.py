@@ -75,6 +75,6 @@ def test_deterministic_on_a_simulated_election(det, small_scenario):
 @pytest.mark.parametrize("det", ALL, ids=IDS)
 def test_each_detector_has_a_test_module_of_its_own(det):
     module = importlib.import_module(det.run.__module__).__name__  # civicshield.detect.<family>.<name>
-    parts = module.split(".")[2:]
+    parts = module.split(".")[1:]
     expected = TESTS.joinpath(*parts[:-1], f"test_{parts[-1]}.py")
     assert expected.exists(), f"{det.name} lives in {module}; its tests belong in {expected.relative_to(TESTS.parent)}"
