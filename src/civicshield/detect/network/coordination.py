@@ -114,12 +114,24 @@ def _edges(ctx, keys: pa.Table, p: Mapping[str, Any]) -> tuple[pa.Table, pa.Tabl
     return pe, edges
 
 
-def _signals(inner: list[dict], prof: Profile, members: int, p: Mapping[str, Any]) -> dict[str, float]:
+def network_events(pe_rows: list[dict], members: int) -> int:
+    """Distinct events in which a sizeable part of the network co-acted
+    (at least 3 members, and at least a tenth of them).  Counted for the
+    network, not per pair: in a large operation each event may use a random
+    subset of accounts, so any one pair co-acts only a few times."""
+    by_event: dict[int, set[str]] = defaultdict(set)
+    for r in pe_rows:
+        by_event[r["ev"]].update((r["u"], r["v"]))
+    need = max(3, math.ceil(0.1 * members))
+    return sum(1 for accts in by_event.values() if len(accts) >= need)
+
+
+def _signals(inner: list[dict], pe_rows: list[dict], prof: Profile, members: int, p: Mapping[str, Any]) -> dict[str, float]:
     cells = sum(e["cells"] for e in inner) or 1
     per_member_posts = prof.posts / max(members, 1)
     low = sum(1 for f in prof.followers if f < 5 * per_member_posts) / max(len(prof.followers), 1)
     return {
-        "repetition": 1 - math.exp(-median(e["events"] for e in inner) / 8),
+        "repetition": 1 - math.exp(-network_events(pe_rows, members) / 10),
         "synchrony": sum(e["sync_cells"] for e in inner) / cells,
         "lift": min(1.0, math.log(max(median(e["lift"] for e in inner), 1.0)) / math.log(30)),
         "templated_text": sum(e["text_cells"] for e in inner) / cells,
@@ -210,7 +222,7 @@ def run(ctx, params: Mapping[str, Any]) -> list[Finding]:
     for i, members in enumerate(groups):
         if not inner[i]:
             continue
-        signals = _signals(inner[i], profs[i], len(members), params)
+        signals = _signals(inner[i], pe_rows[i], profs[i], len(members), params)
         score = _score(signals)
         if score < params["min_score"]:
             continue
@@ -222,6 +234,7 @@ def run(ctx, params: Mapping[str, Any]) -> list[Finding]:
             "score": score,
             "signals": {k: round(v, 3) for k, v in signals.items()},
             "distinct_events": len({r["ev"] for r in pe_rows[i]}),
+            "network_events": network_events(pe_rows[i], len(members)),
             "distinct_keys": len({(r["kind"], r["key"]) for r in pe_rows[i]}),
             "median_gap_s": float(median(gaps)) if gaps else None,
             "edges": len(inner[i]),
