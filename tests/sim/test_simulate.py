@@ -309,3 +309,14 @@ def test_large_tables_are_split_into_numbered_files(tmp_path):
     holding = [p for p in parts if set(pq.read_table(res.path / p, columns=["actor_id"]).column(0).to_pylist())
                & {k.split("|")[0] for k in farm}]
     assert len(holding) > 1
+
+
+def test_planted_accounts_hide_among_organic_ones_by_id_and_position(small_dataset):
+    ids = _table(small_dataset, "accounts").column("account_id").to_pylist()
+    planted = {lb["id"] for lb in _jsonl(small_dataset / "truth" / "labels.jsonl") if lb["entity"] == "account"}
+    positions = [i / len(ids) for i, a in enumerate(ids) if a in planted]
+    assert len(positions) > 50
+    per_quarter = [sum(q / 4 <= p < (q + 1) / 4 for p in positions) / len(positions) for q in range(4)]
+    assert all(0.12 < share < 0.38 for share in per_quarter), per_quarter
+    lengths = {len(a) for a in ids}
+    assert lengths == {19}

@@ -54,6 +54,16 @@ class MediaSet:
             name = f"{w.id()}.jpg"
             plain_jpeg(root / name, "photo", seed=20 + i)
             self.photos.append(name)
+        self._w = w
+        self._cards: dict[str, str] = {}
+
+    def card(self, key: str) -> str:
+        """A plain image (a screenshot, a meme card) made once and re-uploaded many times."""
+        if key not in self._cards:
+            name = f"{self._w.id()}.jpg"
+            plain_jpeg(self.root / name, key, seed=40 + len(self._cards))
+            self._cards[key] = name
+        return self._cards[key]
 
 
 def ai_media(w: World, sc: Scenario, pop: Population, media: MediaSet) -> None:
@@ -162,7 +172,7 @@ def state_media(w: World, sc: Scenario) -> None:
         w.lookalike("account", acc, "domestic_state_media", ("state_media_foreign",))
 
 
-def misinformation(w: World, sc: Scenario, pop: Population) -> None:
+def misinformation(w: World, sc: Scenario, pop: Population, media: MediaSet) -> None:
     r = w.rng
     c2 = sc.candidates[1].name
     people = [pop.ids[i] for i in r.choice(len(pop), size=min(len(pop), 400), replace=False)]
@@ -181,8 +191,10 @@ def misinformation(w: World, sc: Scenario, pop: Population) -> None:
             text = variant(r, text) if r.random() < 0.6 else text
             if r.random() < 0.3:
                 text = f"{r.choice(['ATENȚIE!!!', 'Distribuiți!', 'Nu zic eu, zic ei:', 'Share!'])} {text}"
+            card = media.card(claim) if r.random() < 0.35 else None  # the same screenshot, re-uploaded
             p = w.post(people[int(r.integers(len(people)))], w.at(lo, min(w.end, lo + 20 * DAY)), text,
-                       hashtags=["alegeri2024"] if r.random() < 0.5 else [], language=lang, election=True, weight=3.0)
+                       hashtags=["alegeri2024"] if r.random() < 0.5 else [], language=lang, election=True, weight=3.0,
+                       media=card)
             w.label("post", p, "election_misinformation", claim)
     w.current_op = None
     for _ in range(int(r.integers(10, 30))):  # same topics, no false claim

@@ -90,7 +90,7 @@ def simulate(out_dir: Path, config: SimConfig, progress: Progress | None = None)
     ops_content.ai_media(w, sc, pop, media)
     ops_content.political_ads(w, sc, pop)
     ops_content.state_media(w, sc)
-    ops_content.misinformation(w, sc, pop)
+    ops_content.misinformation(w, sc, pop, media)
 
     prog("simulate: look-alikes", next(step), STEPS)
     w.current_op = None
