@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from civicshield.errors import CivicshieldError
@@ -37,7 +38,9 @@ Workspace_ = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace f
 
 
 def _fail(e: Exception, code: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {e}", markup=True, highlight=False, soft_wrap=True)
+    # Messages quote user data ('[/]', '[bold]x'): escape it so rich shows it
+    # as written instead of reading it as markup.
+    err.print(f"[bold red]error:[/] {escape(str(e))}", markup=True, highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -718,7 +721,7 @@ def main() -> None:
     try:
         app()
     except CivicshieldError as e:  # errors raised outside a command body
-        err.print(f"[bold red]error:[/] {e}", highlight=False)
+        err.print(f"[bold red]error:[/] {escape(str(e))}", highlight=False)
         sys.exit(2)
 
 

@@ -39,3 +39,12 @@ def test_bad_dataset_exits_2_with_the_location_and_keeps_the_store(dataset, tmp_
     assert hashlib.sha256((ws / "events.duckdb").read_bytes()).hexdigest() == before
     with Workspace(ws).events(read_only=True) as store:
         assert store.count("accounts") == 3
+
+
+def test_error_quoting_brackets_is_printed_as_written(dataset, tmp_path):
+    """'[/]' in a value must not be read as rich markup (it used to crash)."""
+    ds = dataset("csv")
+    write_table(ds / "accounts.csv", [{**ACCOUNTS[0], "account_type": "[/]"}, {**ACCOUNTS[1], "account_type": "[bold]x"}])
+    result = CliRunner().invoke(app, ["ingest", str(ds), "--workspace", str(tmp_path / "ws")])
+    assert result.exit_code == 2
+    assert "bad value '[/]': expected one of" in result.stderr
