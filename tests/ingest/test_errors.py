@@ -70,6 +70,7 @@ CASES = {
     "duplicate_primary_key": _rows("accounts.csv", [*ACCOUNTS, {**ACCOUNTS[1], "handle": "again"}]),
     "bad_timestamp": _rows("accounts.csv", _acc(created_at="2024-13-05T10:00:00Z")),
     "bad_enum": _rows("accounts.csv", _acc(account_type="admin")),
+    "bad_enum_hostile_value": _rows("accounts.csv", _acc(account_type="<b>\u202enimda\x1b[31m" + "x" * 80)),
     "bad_int": _rows("accounts.csv", _acc(follower_count="abc")),
     "bad_bool": _rows("accounts.csv", _acc(verified="maybe")),
     "bad_engagement_action": _rows("engagements.jsonl", [*ENGAGEMENTS, {**ENGAGEMENTS[0], "action": "retweet"}]),
