@@ -103,8 +103,9 @@ def namesakes(w: World, sc: Scenario) -> None:
     for c in sc.candidates:
         for _ in range(int(r.integers(1, 3))):
             first, _, hu = w.person(False)
+            handle = w.unique_handle(f"{first}.{c.surname}") if r.random() < 0.5 else None
             a = w.add_account(created=int(r.integers(1_400_000_000, 1_720_000_000)), first=first, last=c.surname,
-                              hungarian=hu, display=f"{first} {c.surname}")
+                              hungarian=hu, display=f"{first} {c.surname}", handle=handle)
             w.lookalike("account", a, "shared_surname", ("impersonation",))
             ip, asn, cc = w.ip_prefix("RO")
             dev = w.device()

@@ -233,7 +233,16 @@ def recidivism(w: World, sc: Scenario) -> None:
                        hashtags=tags[: int(r.integers(1, 4))], election=True)
 
 
-CONFUSABLE = str.maketrans({"a": "а", "e": "е", "o": "о", "c": "с", "i": "і"})  # Latin -> Cyrillic
+CONFUSABLE = {"a": "а", "e": "е", "o": "о", "c": "с", "i": "і", "C": "С", "G": "Ԍ", "M": "М"}  # Latin -> Cyrillic
+
+
+def confusable(w: World, name: str, n: int = 2) -> str:
+    """``name`` with ``n`` letters swapped for Cyrillic look-alikes (``Cаlin Gеorgescu``)."""
+    spots = [i for i, ch in enumerate(name) if ch in CONFUSABLE]
+    chars = list(name)
+    for i in w.rng.choice(spots, size=min(n, len(spots)), replace=False):
+        chars[int(i)] = CONFUSABLE[chars[int(i)]]
+    return "".join(chars)
 
 
 def _flip_bits(w: World, hexhash: str, bits: int) -> str:
@@ -253,7 +262,8 @@ def impersonation(w: World, sc: Scenario) -> None:
         first, last = c.name.split()[0], c.name.split()[-1]
         handles = [f"{h.replace('.', '')}.oficial", f"{h}_2024", h.replace("l", "I", 1) if "l" in h else h + "_",
                    h.replace("o", "0", 1) if "o" in h else h + ".ro", h.replace("m", "rn", 1) if "m" in h else h + "official"]
-        displays = [c.name, c.name.translate(CONFUSABLE) if k % 2 == 0 else c.name, f"{c.name} ✔️", f"{c.name} (oficial)"]
+        displays = [c.name, confusable(w, c.name, int(r.integers(1, 3))) if k % 2 == 0 else c.name, f"{c.name} ✔️",
+                    f"{c.name} (oficial)"]
         for j in range(int(r.integers(1, 4))):
             created = w.at(w.start - 40 * DAY, w.round1 - 7 * DAY)
             hd = w.unique_handle(handles[(k + j) % len(handles)])
