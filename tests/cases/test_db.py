@@ -38,3 +38,14 @@ def test_workspace_default_is_sqlite_in_the_workspace(tmp_path):
 def test_unreachable_database_is_a_clear_error():
     with pytest.raises(WorkspaceError, match="cannot open the case store"):
         CaseStore("postgresql://nobody@127.0.0.1:1/none")
+
+
+def test_the_schema_comparison_would_notice_a_drift(store):
+    """Guard for the test above: a column the migrations lack is reported."""
+    meta = sa.MetaData()
+    for table in Base.metadata.sorted_tables:
+        table.to_metadata(meta)
+    meta.tables["cases"].append_column(sa.Column("colour", sa.String(10)))
+    with store.engine.connect() as con:
+        diff = compare_metadata(MigrationContext.configure(con), meta)
+    assert any(d[0] == "add_column" and d[3].name == "colour" for d in diff)

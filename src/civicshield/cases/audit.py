@@ -110,7 +110,7 @@ def verify_chain(session: Session, anchors: dict[int, str] | None = None, limit_
 
 def verify(store, actor: Actor, anchors: dict[int, str] | None = None) -> VerifyReport:
     require(actor, "audit.verify")
-    with store.session() as s:
+    with store.reader() as s:
         report = verify_chain(s, anchors)
     return report
 

@@ -44,7 +44,8 @@ def _sqlite_engine(url: str) -> sa.Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Readers (WAL) neither wait for nor block the writer.
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get("cs_read_only") else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -78,6 +79,7 @@ class CaseStore:
             raise WorkspaceError(f"cannot open the case store at {sa.make_url(self.url).render_as_string()}: "
                                  f"{str(e.orig).strip().splitlines()[0]}") from None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._readers = sessionmaker(self.engine.execution_options(cs_read_only=True), expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
@@ -86,6 +88,13 @@ class CaseStore:
     @contextmanager
     def session(self) -> Iterator[Session]:
         with self._sessions() as s, s.begin():
+            yield s
+
+    @contextmanager
+    def reader(self) -> Iterator[Session]:
+        """A transaction for reading only: on SQLite it does not take the
+        write lock, so listing cases never waits for a long intake."""
+        with self._readers() as s, s.begin():
             yield s
 
     def close(self) -> None:

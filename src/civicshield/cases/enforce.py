@@ -224,7 +224,7 @@ def reinstate(store, actor: Actor, reason: str, action_ids: list[int] | None = N
 
 def active_actions(store, kind: str | None = None) -> list[dict]:
     """Actions in force, for consumers such as recount and the real-time gate."""
-    with store.session() as s:
+    with store.reader() as s:
         q = sa.select(Action).where(Action.status == "active")
         if kind:
             q = q.where(Action.kind == kind)

@@ -110,7 +110,7 @@ def add_hold(store, actor: Actor, authority: str, reference: str, scope: Scope) 
 
 def list_holds(store, actor: Actor, include_released: bool = False) -> list[HoldInfo]:
     require(actor, "hold.list")
-    with store.session() as s:
+    with store.reader() as s:
         q = sa.select(Hold).order_by(Hold.id)
         if not include_released:
             q = q.where(Hold.status == "active")

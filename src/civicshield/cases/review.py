@@ -73,13 +73,13 @@ def list_cases(store, actor: Actor, queue: str | None = None, status: str | None
     if assignee:
         q = q.where(Case.assignee == assignee)
     q = q.order_by(Case.priority.desc(), Case.id).limit(limit)
-    with store.session() as s:
+    with store.reader() as s:
         return [_summary(c) for c in s.execute(q).scalars()]
 
 
 def get_case(store, actor: Actor, case_id: int) -> CaseDetail:
     require(actor, "cases.view")
-    with store.session() as s:
+    with store.reader() as s:
         c = _load(s, case_id)
         findings = [
             {"finding_id": f.finding_id, "kind": f.kind, "detector": f.detector, "score": f.score,
