@@ -118,3 +118,23 @@ def test_intake_is_audited(store, make_workspace):
     with store.session() as s:
         events = [e.event for e in s.execute(sa.select(AuditEntry).order_by(AuditEntry.seq)).scalars()]
     assert events == ["case.created", "finding.added"]
+
+
+def test_new_material_reopens_a_decided_case_unchanged_findings_do_not(store, make_workspace):
+    from civicshield.cases import review
+
+    ws = election_workspace(make_workspace)
+    net = finding("coordinated_network", "coordination", accounts=NET[:3], network="net-1")
+    put_findings(ws, {"coordination": [net]})
+    intake(store, ws, ANALYST)
+    cid = _case_of(store, net.finding_id)
+    mod = actor("moderator")
+    review.assign(store, mod, cid)
+    review.decide(store, mod, cid, "confirm", "Three accounts posting in lockstep.")
+    intake(store, ws, ANALYST)  # nothing new
+    assert _cases(store)[cid].status == "confirmed"
+    put_findings(ws, {"coordination": [net], "sleepers": [finding("sleeper_activation", "sleepers", accounts=["n2"])]})
+    summ = intake(store, ws, ANALYST)
+    assert summ.reopened_cases == 1 and summ.new_cases == 0
+    c = _cases(store)[cid]
+    assert c.status == "open" and c.assignee is None and "sleeper_activation" in c.kinds
