@@ -206,6 +206,8 @@ def reinstate(store, actor: Actor, reason: str, action_ids: list[int] | None = N
         q = sa.select(Action)
         q = q.where(Action.id.in_(action_ids)) if action_ids else q.where(Action.case_id == case_id)
         actions = list(s.execute(q.order_by(Action.id)).scalars())
+        if case_id is not None and not action_ids and s.get(Case, case_id) is None:
+            raise NotFound(f"no case {case_id}")
         if action_ids and len(actions) != len(set(action_ids)):
             raise NotFound(f"no action(s) {sorted(set(action_ids) - {a.id for a in actions})}")
         n = 0
