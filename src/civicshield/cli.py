@@ -423,6 +423,23 @@ def cases_decide(
     out.print(f"case {c.id} {c.status} (version {c.version})")
 
 
+@cases_app.command("auto-confirm")
+def cases_auto_confirm(
+    kind: Annotated[list[str], typer.Option("--kind", help="Finding kind the rule confirms (repeatable).")],
+    reason: Annotated[str, typer.Option("--reason", help="The rule's reason (required).")],
+    workspace: Workspace_ = Path("workspace"), db: Db_ = None, user: User_ = "", role: Role_ = "",
+) -> None:
+    """Confirm open cases made only of these kinds, as automated decisions (leads)."""
+    from civicshield.cases.review import auto_confirm
+
+    store, actor = _cases(workspace, db, user, role)
+    try:
+        n = auto_confirm(store, actor, kind, reason)
+    except CivicshieldError as e:
+        _fail(e)
+    out.print(f"{n:,} case(s) confirmed by the rule")
+
+
 @app.command("enforce")
 def enforce_cmd(
     workspace: Workspace_ = Path("workspace"), db: Db_ = None, user: User_ = "", role: Role_ = "",

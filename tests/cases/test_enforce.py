@@ -130,3 +130,15 @@ def test_every_action_is_reversible_on_appeal_and_stays_reversed(store, planted)
     with store.session() as s:
         n = s.execute(sa.select(sa.func.count()).select_from(AuditEntry).where(AuditEntry.event == "action.reversed")).scalar()
     assert n == len(after)
+
+
+def test_a_lead_rule_confirms_label_only_cases_as_automated(store, planted):
+    n = review.auto_confirm(store, LEAD, ["election_content"], "Automatic election-information label.")
+    assert n == 1  # the election_content case on pimp; mixed cases stay for people
+    with pytest.raises(InvalidOperation):
+        review.auto_confirm(store, LEAD, ["election_content"], "short")
+    summ = enforce(store, MOD)
+    assert summ.applied == 1
+    (a,) = _actions(store).values()
+    assert (a.kind, a.target_id, a.detail, a.automated_decision) == ("label_post", "pimp", "election_info", True)
+    assert review.list_cases(store, LEAD, status="open")  # everything else still awaits review

@@ -28,6 +28,8 @@ ATTEMPTS = {
     "cases.decide": lambda a, c: review.decide(c["store"], a, c["case"], "dismiss", "Reason of sufficient length."),
     "cases.decide_escalated": lambda a, c: review.decide(c["store"], a, c["escalated"], "dismiss",
                                                          "Reason of sufficient length."),
+    "cases.auto_decide": lambda a, c: review.auto_confirm(c["store"], a, ["election_content"],
+                                                          "Automatic election-information label."),
     "enforce": lambda a, c: enforce(c["store"], a),
     "appeal.reinstate": lambda a, c: reinstate(c["store"], a, "Appeal upheld after review.", case_id=c["case"]),
     "audit.verify": lambda a, c: audit.verify(c["store"], a),

@@ -177,3 +177,33 @@ def decide(store, actor: Actor, case_id: int, decision: str, reason: str,
                      {"decision": decision, "reason": reason, "automated": automated})
 
     return _change(store, case_id, expected_version, do)
+
+
+def auto_confirm(store, actor: Actor, kinds: list[str], reason: str) -> int:
+    """A lead's rule: confirm every open, unassigned case whose findings are
+    all of ``kinds`` (e.g. ``election_content``, which only earns a label),
+    as an automated decision.  Returns how many cases were confirmed."""
+    require(actor, "cases.auto_decide")
+    reason = (reason or "").strip()
+    if len(reason) < MIN_REASON:
+        raise InvalidOperation(f"an automatic rule needs a reason of at least {MIN_REASON} characters")
+    wanted = set(kinds)
+    if not wanted:
+        raise InvalidOperation("name the finding kind(s) the rule confirms")
+    n = 0
+    try:
+        with store.session() as s:
+            q = sa.select(Case).where(Case.status == "open", Case.assignee.is_(None)).order_by(Case.id)
+            for c in s.execute(q).scalars().all():
+                if not c.kinds or not set(c.kinds) <= wanted:
+                    continue
+                c.status, c.updated_at = "confirmed", utcnow()
+                s.flush()
+                s.add(Decision(case_id=c.id, decision="confirm", reason=reason, actor=actor.name, role=actor.role,
+                               automated=True))
+                audit.record(s, actor, "case.decided", f"case:{c.id}",
+                             {"decision": "confirm", "reason": reason, "automated": True, "rule_kinds": sorted(wanted)})
+                n += 1
+    except StaleDataError:
+        raise ConflictError("a case changed while the rule ran; nothing was kept, run it again") from None
+    return n

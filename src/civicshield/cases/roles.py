@@ -30,6 +30,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "cases.assign_other": frozenset({"lead"}),
     "cases.decide": frozenset({"moderator", "lead"}),
     "cases.decide_escalated": frozenset({"lead"}),
+    "cases.auto_decide": frozenset({"lead"}),
     "enforce": frozenset({"moderator", "lead"}),
     "appeal.reinstate": frozenset({"lead"}),
     "audit.verify": frozenset({"auditor", "lead"}),
