@@ -320,3 +320,27 @@ def test_planted_accounts_hide_among_organic_ones_by_id_and_position(small_datas
     assert all(0.12 < share < 0.38 for share in per_quarter), per_quarter
     lengths = {len(a) for a in ids}
     assert lengths == {19}
+
+
+def test_reports_follow_what_they_report(small_dataset):
+    con = duckdb.connect()
+    ds = small_dataset
+    late = con.execute(f"""
+        SELECT count(*) FROM '{ds}/reports.parquet' r
+        LEFT JOIN '{ds}/posts.parquet' p ON r.target_kind = 'post' AND p.post_id = r.target_id
+        LEFT JOIN '{ds}/accounts.parquet' a ON r.target_kind = 'account' AND a.account_id = r.target_id
+        WHERE coalesce(p.created_at, a.created_at) IS NULL OR r.created_at < coalesce(p.created_at, a.created_at)
+    """).fetchone()[0]
+    assert late == 0
+    kinds = {row[0] for row in con.execute(f"SELECT DISTINCT reporter_kind FROM '{ds}/reports.parquet'").fetchall()}
+    assert {"user", "trusted_flagger"} <= kinds
+
+
+@pytest.mark.parametrize("table, column", [("posts", "account_id"), ("comments", "account_id"), ("logins", "account_id"),
+                                           ("engagements", "actor_id"), ("impressions", "viewer_id")])
+def test_nobody_acts_before_their_account_exists(small_dataset, table, column):
+    ds = small_dataset
+    early = duckdb.connect().execute(f"""
+        SELECT count(*) FROM '{ds}/{table}.parquet' x JOIN '{ds}/accounts.parquet' a ON a.account_id = x.{column}
+        WHERE x.created_at < a.created_at""").fetchone()[0]
+    assert early == 0

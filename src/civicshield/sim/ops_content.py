@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from civicshield.sim import vocab
 from civicshield.sim.media import plain_jpeg, sign_jpeg
 from civicshield.sim.mutate import strip_diacritics, variant
@@ -132,7 +134,7 @@ def political_ads(w: World, sc: Scenario, pop: Population) -> None:
                    hashtags=[cand.tag, "alegeri2024"], is_ad=True, election=True, weight=6.0)
         w.label("post", p, "political_ad", op)
     # creators who disclosed a paid political partnership
-    creators = w.pick([pop.ids[i] for i in range(len(pop)) if pop.creator[i]], 10)
+    creators = w.pick([pop.ids[i] for i in range(len(pop)) if pop.creator[i] and pop.created[i] < w.start], 10)
     op = w.new_op("political_ad")
     for a in creators[:4]:
         p = w.post(a, w.at(w.round1 - 25 * DAY, w.round1), f"#parteneriat Am stat de vorbă cu {cand.name} despre tineri și viitor",
@@ -175,7 +177,8 @@ def state_media(w: World, sc: Scenario) -> None:
 def misinformation(w: World, sc: Scenario, pop: Population, media: MediaSet) -> None:
     r = w.rng
     c2 = sc.candidates[1].name
-    people = [pop.ids[i] for i in r.choice(len(pop), size=min(len(pop), 400), replace=False)]
+    settled = np.nonzero(pop.created < w.start)[0]
+    people = [pop.ids[i] for i in r.choice(settled, size=min(len(settled), 400), replace=False)]
     for claim, verdict, ro, en, hu in CLAIMS:
         ro, en, hu = (s.format(c2=c2) for s in (ro, en, hu))
         w.claims.append({"claim": claim, "text": ro, "verdict": verdict, "language": "ro",

@@ -23,10 +23,17 @@ def _check_out(out_dir: Path) -> None:
         raise ValueError(f"{out_dir} is not an empty folder: the simulator writes only into a new or empty folder")
 
 
-def _reports(w: World, post_ids: pa.Array) -> None:
+def _reports(w: World, targets: bulk.Targets) -> None:
     """Users report a little of everything; flaggers and the authority report
-    some of what the operations posted.  Noisy, as real reports are."""
+    some of what the operations posted.  Noisy, as real reports are.  A report
+    comes after what it reports, by a log-normal delay (median ~3 h)."""
     r = w.rng
+    post_ids = targets.ids
+    special_time = {p["post_id"]: p["created_at"] for p in w.rows["posts"]}
+
+    def after(t: int) -> int:
+        return min(max(int(t), w.start) + int(r.lognormal(9.3, 1.5)), w.end - 1)
+
     labelled = {lb["id"]: lb["kind"] for lb in w.labels if lb["entity"] in ("post", "account")
                 and lb["kind"] not in ("election_content", "political_ad")}
     ids = list(labelled)
@@ -36,7 +43,7 @@ def _reports(w: World, post_ids: pa.Array) -> None:
         w.rows["reports"].append({"report_id": w.id(), "reporter_id": accounts[int(r.integers(len(accounts)))],
                                   "reporter_kind": "user", "target_kind": "post", "target_id": post_ids[int(k)].as_py(),
                                   "reason": str(r.choice(["spam", "hate", "misinformation", "nudity", "other"])),
-                                  "created_at": w.at(w.start, w.end)})
+                                  "created_at": after(targets.time[int(k)])})
     for i in r.choice(len(ids), size=min(len(ids), max(10, len(ids) // 12)), replace=False):
         target = ids[int(i)]
         kind = "account" if target in w.acc else "post"
@@ -47,7 +54,7 @@ def _reports(w: World, post_ids: pa.Array) -> None:
             "target_kind": kind, "target_id": target,
             "reason": {"impersonation": "impersonation", "election_misinformation": "misinformation"}.get(
                 labelled[target], str(r.choice(["spam", "fake_account", "other"]))),
-            "created_at": w.at(w.start, w.end)})
+            "created_at": after(w.acc[target]["created_at"] if kind == "account" else special_time[target])})
 
 
 def simulate(out_dir: Path, config: SimConfig, progress: Progress | None = None) -> SimResult:
@@ -129,7 +136,7 @@ def simulate(out_dir: Path, config: SimConfig, progress: Progress | None = None)
     n_imp = n_eng // 2
     rows["impressions"] = _write(out_dir, "impressions", config,
                                  _merge(w, "impressions", bulk.bulk_impressions(w, everyone, targets, n_imp, chunk), n_imp, chunk))
-    _reports(w, targets.ids)
+    _reports(w, targets)
     prog("simulate: small tables", next(step), STEPS)
     for name in ("signups", "external_messages", "reports", "payments"):
         key = "paid_at" if name == "payments" else "created_at"
