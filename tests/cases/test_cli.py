@@ -93,3 +93,14 @@ def test_audit_verify_exits_1_on_tampering(store, case_url, make_workspace):
         con.exec_driver_sql("UPDATE audit_log SET actor = 'mallory' WHERE seq = 1")
     res = _run("audit", "verify", *common, "--as", "aud", "--role", "auditor", code=1)
     assert "entry 1" in res.output
+
+
+def test_auto_confirm_rule(store, case_url, make_workspace):
+    ws = election_workspace(make_workspace)
+    put_findings(ws, {"labels": [finding("election_content", "election_labels", posts=[p]) for p in ("pf1", "pai")]})
+    common = ["--workspace", ws.path, "--db", case_url]
+    _run("cases", "intake", *common, "--as", "ana", "--role", "analyst")
+    rule = ["cases", "auto-confirm", "--kind", "election_content", "--reason", "Election-information label rule."]
+    _run(*rule, *common, "--as", "mara", "--role", "moderator", code=2)
+    _run(*rule, *common, "--as", "lena", "--role", "lead")
+    assert {c.status for c in review.list_cases(store, actor("lead"))} == {"confirmed"}
