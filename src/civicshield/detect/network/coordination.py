@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from statistics import median
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -188,6 +189,19 @@ def _example_texts(keys: pa.Table, posts: pa.Table, wanted: set[str]) -> dict[st
     return {k: text_of.get(pid, k) for k, pid in first.items()}
 
 
+def _inside(pe: pa.Table, net_of: Mapping[str, int]) -> np.ndarray:
+    """Per pair event: the network both accounts belong to, or -1."""
+    members = pa.array(list(net_of), pa.string())
+    nets = np.array(list(net_of.values()) + [-1])
+
+    def net(col: str) -> np.ndarray:
+        idx = pc.fill_null(pc.index_in(pe.column(col), value_set=members), -1).to_numpy(zero_copy_only=False)
+        return nets[idx]  # index -1 picks the trailing -1
+
+    u, v = net("u"), net("v")
+    return np.where(u == v, u, -1)
+
+
 def run(ctx, params: Mapping[str, Any]) -> list[Finding]:
     kinds = _kinds(params["key_kinds"])
     posts = ctx.query(f"SELECT {', '.join(POST_COLUMNS)} FROM posts")
@@ -212,9 +226,9 @@ def run(ctx, params: Mapping[str, Any]) -> list[Finding]:
         if net_of.get(e["u"], -1) == net_of.get(e["v"], -2):
             inner[net_of[e["u"]]].append(e)
     pe_rows: dict[int, list[dict]] = defaultdict(list)
-    for r in pe.to_pylist():
-        if net_of.get(r["u"], -1) == net_of.get(r["v"], -2):
-            pe_rows[net_of[r["u"]]].append(r)
+    inside = _inside(pe, net_of)  # only pair events within one network come back to Python
+    for r, net in zip(pe.filter(inside >= 0).to_pylist(), inside[inside >= 0].tolist(), strict=True):
+        pe_rows[net].append(r)
     n_accounts = pc.count_distinct(keys.column("account_id")).as_py()
     text_keys = {r["key"] for rows in pe_rows.values() for r in rows if r["kind"] in ("text", "neardup")}
     texts = _example_texts(keys, posts, text_keys)

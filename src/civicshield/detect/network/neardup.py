@@ -13,7 +13,8 @@ datasketch 2 uses by default (its "affine64" permutations over 64-bit token
 hashes, one minimum per permutation); the band layout for a threshold comes
 from ``datasketch.MinHashLSH``.  Documents sharing a band are linked, each link
 is checked against the threshold on the full signature (banding also
-yields pairs below it), and connected components (igraph) are the groups.
+yields pairs below it), and connected components (scipy, vectorised) are
+the groups.
 
 Only groups of two or more distinct texts get a label: a text with no
 near-duplicate is already covered by its exact ``text`` key.
@@ -23,12 +24,13 @@ from __future__ import annotations
 
 import hashlib
 
-import igraph as ig
 import numba
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from datasketch import MinHashLSH
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 
 def _token_hashes(tokens: pa.Array) -> np.ndarray:
@@ -92,8 +94,8 @@ def near_duplicate_groups(texts: list[str], threshold: float = 0.6, num_perm: in
         dst.append(order[1:][same])
     i, j = np.concatenate(src), np.concatenate(dst)
     ok = (sig[i] == sig[j]).mean(axis=1) >= threshold
-    g = ig.Graph(n=n, edges=np.column_stack([i[ok], j[ok]]).tolist(), directed=False)
-    membership = np.array(g.connected_components().membership)
+    links = coo_matrix((np.ones(int(ok.sum()), dtype=np.int8), (i[ok], j[ok])), shape=(n, n))
+    _, membership = connected_components(links, directed=False)
     sizes = np.bincount(membership)
     # the group's first text names it: stable for a given input order
     _, first_of = np.unique(membership, return_index=True)
