@@ -79,3 +79,38 @@ def test_sigkill_mid_enforcement_applies_nothing(store, case_url, make_workspace
     done = enforce(store, MOD)  # and the run can simply be repeated
     assert done.applied == 46
     assert _counts(store)[0] == 46
+
+
+def test_two_bulk_runs_at_once_never_apply_an_action_twice(store, make_workspace):
+    """Two moderators press 'enforce' together: the actions exist once, each
+    with one statement; a run that lost the race says so and kept nothing."""
+    import threading
+
+    from civicshield.cases.errors import ConflictError
+
+    ws = election_workspace(make_workspace)
+    put_findings(ws, {"coordination": [finding("coordinated_network", "coordination", accounts=[f"x{i}" for i in range(30)],
+                                               network="net-big")]})
+    intake(store, ws, actor("analyst"))
+    cid = review.list_cases(store, LEAD)[0].id
+    review.assign(store, MOD, cid)
+    review.decide(store, MOD, cid, "confirm", "A 30-account covert network.")
+    barrier, results = threading.Barrier(2), []
+
+    def run(who):
+        barrier.wait()
+        try:
+            results.append(enforce(store, who).applied)
+        except ConflictError as e:
+            results.append(e)
+
+    threads = [threading.Thread(target=run, args=(a,)) for a in (MOD, LEAD)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(r for r in results if isinstance(r, int))[-1] == 30
+    assert all(r == 0 or isinstance(r, ConflictError) for r in results if r != 30)
+    actions, statements, _ = _counts(store)
+    assert actions == 30 and statements == 30
+    assert audit.verify(store, actor("auditor")).ok

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from civicshield.cases import audit
-from civicshield.cases.errors import InvalidOperation, NotFound
+from civicshield.cases.errors import ConflictError, InvalidOperation, NotFound
 from civicshield.cases.models import Action, Case, CaseFinding, Decision, EvidenceItem, Statement, utcnow
 from civicshield.cases.priority import SEVERITY
 from civicshield.cases.roles import Actor, require
@@ -114,7 +114,19 @@ def _facts(case: Case, findings: list[CaseFinding], spec: ActionSpec, reason: st
 
 def enforce(store, actor: Actor, case_ids: list[int] | None = None, puid_prefix: str = "civicshield",
             progress: Progress | None = None) -> EnforceSummary:
-    """Apply the actions of confirmed cases (all of them, or ``case_ids``)."""
+    """Apply the actions of confirmed cases (all of them, or ``case_ids``).
+    Two runs at once: the second to commit finds the first's actions in its
+    way (unique key), keeps nothing and says so; running it again is a no-op
+    for what the first applied."""
+    try:
+        return _enforce(store, actor, case_ids, puid_prefix, progress)
+    except sa.exc.IntegrityError:
+        raise ConflictError("another enforcement run applied some of these actions at the same time; nothing "
+                            "of this run was kept, run it again") from None
+
+
+def _enforce(store, actor: Actor, case_ids: list[int] | None, puid_prefix: str,
+             progress: Progress | None) -> EnforceSummary:
     require(actor, "enforce")
     progress = progress or no_progress
     summary = EnforceSummary()

@@ -155,6 +155,9 @@ def intake(store, workspace, actor: Actor, now: dt.datetime | None = None,
         return _intake(store, workspace, actor, now, progress)
     except StaleDataError:
         raise ConflictError("a case changed while intake ran; nothing was kept, run intake again") from None
+    except sa.exc.IntegrityError:
+        raise ConflictError("another intake stored the same findings at the same time; nothing was kept, "
+                            "run intake again") from None
 
 
 def _intake(store, workspace, actor: Actor, now: dt.datetime | None, progress: Progress | None) -> IntakeSummary:
