@@ -344,3 +344,11 @@ def test_nobody_acts_before_their_account_exists(small_dataset, table, column):
         SELECT count(*) FROM '{ds}/{table}.parquet' x JOIN '{ds}/accounts.parquet' a ON a.account_id = x.{column}
         WHERE x.created_at < a.created_at""").fetchone()[0]
     assert early == 0
+
+
+def test_follows_go_to_accounts_that_exist(small_dataset):
+    ds = small_dataset
+    bad = duckdb.connect().execute(f"""
+        SELECT count(*) FROM '{ds}/engagements.parquet' e JOIN '{ds}/accounts.parquet' a ON a.account_id = e.target_id
+        WHERE e.action = 'follow' AND (e.created_at < a.created_at OR e.actor_id = e.target_id)""").fetchone()[0]
+    assert bad == 0

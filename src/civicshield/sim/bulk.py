@@ -233,7 +233,7 @@ def bulk_engagements(w: World, pop: Population, tg: Targets, n: int, chunk: int)
         follow = action == 1
         fol_target = _pick(r, follow_cum, k)
         key = np.where(follow, fol_target, post).astype(np.int64)
-        keep = (t < w.end) & (follow | found) & ~(follow & (fol_target == actor))
+        keep = (t < w.end) & (follow | found) & ~(follow & ((fol_target == actor) | (pop.created[fol_target] > t)))
         # a person likes (or follows) a thing once
         combo = (actor.astype(np.int64) * 4 + action) * (len(tg.time) + len(pop.ids) + 1) + key
         _, first = np.unique(combo, return_index=True)
