@@ -106,10 +106,12 @@ def _facts(case: Case, findings: list[CaseFinding], spec: ActionSpec, reason: st
     score = max((f.score for f in rel), default=0.0)
     nets = sorted({f.network_id for f in rel if f.network_id})
     n_acc = len({a for f in rel for a in f.account_ids})
+    n_post = len({p for f in rel for p in f.post_ids})
     what = FINDING_KINDS[spec.finding_kind][1]
     net = f", network {', '.join(nets)}" if nets else ""
-    return (f"Found to be {what}. Detected by {detectors} (score {score:.2f}) in review case {case.id}{net}; "
-            f"{n_acc} account(s) involved. Reviewer's reason: {reason}")
+    scale = ", ".join(x for x in (f"{n_acc} account(s)" if n_acc else "", f"{n_post} post(s)" if n_post else "") if x)
+    return (f"Finding ({spec.finding_kind}): {what}. Detected by {detectors} (score {score:.2f}) in review case "
+            f"{case.id}{net}; {scale or 'one item'} involved. Reviewer's reason: {reason}")
 
 
 def enforce(store, actor: Actor, case_ids: list[int] | None = None, puid_prefix: str = "civicshield",

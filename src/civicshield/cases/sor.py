@@ -104,7 +104,6 @@ def build_statement(*, puid: str, action_kind: str, detail: str, target_type: st
         + FINDING_KINDS[finding_kind][1][1:] + ".",
         "incompatible_content_illegal": "No",
         "category": S.CATEGORY_ELECTIONS,
-        "category_specification": list(keywords),
         "content_type": content_types,
         "content_date": (content_date or applied.date()).isoformat(),
         "application_date": applied.date().isoformat(),
@@ -115,6 +114,8 @@ def build_statement(*, puid: str, action_kind: str, detail: str, target_type: st
         "automated_decision": "AUTOMATED_DECISION_FULLY" if automated_decision else "AUTOMATED_DECISION_NOT_AUTOMATED",
         "puid": puid,
     }
+    if keywords:
+        body["category_specification"] = list(keywords)
     additions = sorted({S.KEYWORD_CATEGORY[k] for k in keywords} - {S.CATEGORY_ELECTIONS})
     if additions:
         body["category_addition"] = additions
