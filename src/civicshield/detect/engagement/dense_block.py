@@ -34,10 +34,14 @@ from civicshield.detect.engagement._fraudar import column_weights, peel
 NAME = "dense_block"
 
 PARAMS = (
-    Param("bucket_minutes", int, 30, "time slice of a column (action, target, slice)", 1, 100_000),
+    Param("bucket_minutes", int, 360, "time slice of a column (action, target, slice)", 1, 1_000_000),
     Param("min_accounts", int, 5, "smallest farm reported", 2, 1_000_000),
     Param("min_targets", int, 5, "distinct targets a farm must hit", 1, 1_000_000),
-    Param("min_fill", float, 0.3, "edges / (accounts x columns) of the block", 0.0, 1.0),
+    Param("min_fill", float, 0.2, "edges / (accounts x columns) of the block", 0.0, 1.0),
+    Param("min_column_share", float, 0.2,
+          "median share of a block column's engagement that comes from the block (a farm's order vs a crowd)", 0.0, 1.0),
+    Param("min_cosine", float, 0.5, "accounts of one farm: cosine of their weighted column vectors inside the block",
+          0.0, 1.0),
     Param("max_blocks", int, 10, "peeling rounds (each takes the densest block out)", 1, 1000),
     Param("max_owner_share", float, 0.8,
           "a block whose targets mostly belong to one owner needs shared kit (devices, non-NAT prefixes) to count", 0.0, 1.0),
@@ -77,6 +81,7 @@ def find_blocks(edges: pa.Table, p) -> list[dict]:
     tnames = targets.dictionary.to_pylist()
     n_rows, n_cols = len(names), len(cols.dictionary)
     w = column_weights(c, n_cols)
+    col_degree = np.bincount(c, minlength=n_cols)
     alive = np.ones(len(r), np.bool_)
     out = []
     for _ in range(p["max_blocks"]):
@@ -87,32 +92,43 @@ def find_blocks(edges: pa.Table, p) -> list[dict]:
         if not inside.any():
             break
         alive &= ~inside
-        for e in _communities(np.flatnonzero(inside), r, c, p["min_targets"]):
+        for e in _communities(np.flatnonzero(inside), r, c, w, p["min_cosine"]):
             accts, ncol = np.unique(r[e]), len(np.unique(c[e]))
             fill = len(e) / (len(accts) * ncol)
-            tg = np.unique(t[e])
-            if len(accts) >= p["min_accounts"] and len(tg) >= p["min_targets"] and fill >= p["min_fill"]:
+            # the block's core: targets that a good share of its accounts hit
+            # (members' other likes ride along in the block's columns)
+            pairs = np.unique(np.column_stack([t[e], r[e]]), axis=0)
+            tg, hits = np.unique(pairs[:, 0], return_counts=True)
+            tg = tg[hits >= max(2, 0.3 * len(accts))]
+            # a farm's order is a large part of what its targets get in that
+            # slice; heavy organic users are a small part of a popular post's crowd
+            ce, cn = np.unique(c[e], return_counts=True)
+            share = float(np.median(cn / col_degree[ce]))
+            if (len(accts) >= p["min_accounts"] and len(tg) >= p["min_targets"] and fill >= p["min_fill"]
+                    and share >= p["min_column_share"]):
                 _add(out, {"accounts": {names[i] for i in accts}, "targets": {tnames[i] for i in tg},
-                           "columns": ncol, "fill": float(fill), "density": density})
+                           "columns": ncol, "fill": float(fill), "density": density, "column_share": share})
     return out
 
 
-def _communities(idx: np.ndarray, r: np.ndarray, c: np.ndarray, min_shared: int) -> list[np.ndarray]:
+def _communities(idx: np.ndarray, r: np.ndarray, c: np.ndarray, w: np.ndarray, min_cosine: float) -> list[np.ndarray]:
     """Split a peeled block's edges into farms.
 
-    Greedy peeling returns farms that boost the same candidate as one block,
-    with a fringe of organic accounts.  Members of one farm share many
-    columns (the same job in the same time slice); two farms, or a farm and
-    its fringe, share a few by chance.  Accounts are linked when they share
-    at least ``min_shared`` columns, and each connected part is a farm
-    candidate (deterministic, unlike modularity clustering).
+    Greedy peeling returns farms that boost the same candidates as one block,
+    with a fringe of organic accounts.  Members of one farm hit mostly the
+    same columns; two farms, or a farm and its fringe, overlap on a few
+    (often popular, so lightly weighted) ones.  Accounts are linked when the
+    cosine of their weighted column vectors reaches ``min_cosine``, and each
+    connected part is a farm candidate (deterministic, unlike modularity
+    clustering).
     """
     accts, ri = np.unique(r[idx], return_inverse=True)
     cols, ci = np.unique(c[idx], return_inverse=True)
-    a = sp.csr_matrix((np.ones(len(idx), np.int32), (ri, ci)), shape=(len(accts), len(cols)))
-    shared = sp.triu(a @ a.T, k=1).tocoo()
-    keep = shared.data >= min_shared
-    g = ig.Graph(n=len(accts), edges=np.column_stack([shared.row[keep], shared.col[keep]]).tolist())
+    a = sp.csr_matrix((w[idx], (ri, ci)), shape=(len(accts), len(cols)))
+    norm = np.sqrt(np.asarray(a.multiply(a).sum(axis=1)).ravel())
+    sim = sp.triu(a @ a.T, k=1).tocoo()
+    keep = sim.data >= min_cosine * norm[sim.row] * norm[sim.col]
+    g = ig.Graph(n=len(accts), edges=np.column_stack([sim.row[keep], sim.col[keep]]).tolist())
     part = np.asarray(g.connected_components().membership)[ri]
     return [idx[part == k] for k in np.unique(part)]
 
@@ -169,6 +185,7 @@ def run(ctx, p) -> list[Finding]:
                     "block_columns": b["columns"],
                     "fill": round(b["fill"], 3),
                     "fraudar_density": round(b["density"], 3),
+                    "median_column_share": round(b["column_share"], 3),
                     "largest_owner_share": round(b["owner_share"], 3),
                     "shared_kit_share": round(b["tie_share"], 3),
                     "engagement_rows": len(eng),
