@@ -55,6 +55,46 @@ def viral_moments(w: World, sc: Scenario, pop: Population) -> None:
         w.lookalike("post", p, "viral_moment", ("coordinated_network",))
 
 
+NEWS = (("cutremur", ("A fost cutremur? S-a simțit tare în {city}", "Cutremur acum în {city}, toată lumea bine?",
+                      "Mi s-a mișcat tot blocul 😨")),
+        ("ninsoare", ("Prima ninsoare în {city} ❄️", "Ninge ca-n povești", "Drumuri blocate de zăpadă în {city}")),
+        ("benzina", ("Iar s-a scumpit benzina", "Benzina peste 7 lei, cum mai trăim?", "Cozi la benzinării în {city}")),
+        ("blackfriday", ("Ce ați prins de Black Friday?", "Site-ul a picat de Black Friday 😂", "Reduceri false de Black Friday")),
+        ("metrou", ("Metroul oprit iar, am întârziat", "Haos la metrou azi", "Iar nu merge metroul 🙄")),
+        ("nationala", ("Ce meci al naționalei!", "Tricolorii au câștigat 🇷🇴", "Gol în ultimul minut!!!")))
+ELECTION_NEWS = (("sondaj", "Sondaj nou pentru prezidențiale: {c} pe primul loc? Nu cred"),
+                 ("dezbatere2", "A doua dezbatere a candidaților, {c} a fost surprinzător"),
+                 ("rezultate", "Rezultate parțiale alegeri: {c} în frunte la ora asta"))
+
+
+def news_bursts(w: World, sc: Scenario, pop: Population) -> None:
+    """Many small organic bursts (news, weather, sport, a poll): each a crowd
+    posting one hashtag within the hour, in their own words.  Heavy users join
+    many of them, so the same accounts co-post again and again without any
+    coordination, the repetition a coordination detector must not mistake."""
+    r = w.rng
+    old = np.nonzero(pop.created < w.start)[0]
+    cum = np.cumsum(pop.weight[old])
+    for k in range(int(r.integers(18, 30))):
+        t0 = w.at(w.start, w.end - DAY)
+        election = r.random() < 0.3
+        if election:
+            tag, tpl = ELECTION_NEWS[int(r.integers(len(ELECTION_NEWS)))]
+            tag, phrases = f"{tag}{k}", (tpl,)
+        else:
+            tag, phrases = NEWS[int(r.integers(len(NEWS)))]
+        n = max(15, len(pop) // 60)
+        who = np.unique(old[np.minimum(np.searchsorted(cum, r.random(n) * cum[-1], side="right"), len(old) - 1)])
+        for i in who:
+            c = sc.candidates[int(r.integers(len(sc.candidates)))]
+            text = phrases[int(r.integers(len(phrases)))].format(city=r.choice(vocab.RO_CITIES), c=c.forms()[int(r.integers(5))])
+            text = strip_diacritics(text) if r.random() < 0.4 else text
+            p = w.post(pop.ids[int(i)], t0 + int(r.exponential(900)), text,
+                       hashtags=[tag] + (["alegeri2024"] if election else []) + (["fyp"] if r.random() < 0.3 else []),
+                       election=election, weight=0.6)
+            w.lookalike("post", p, "viral_moment", ("coordinated_network",))
+
+
 def trending_sound(w: World, pop: Population) -> None:
     r = w.rng
     for _ in range(2):

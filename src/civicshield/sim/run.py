@@ -102,6 +102,7 @@ def simulate(out_dir: Path, config: SimConfig, progress: Progress | None = None)
     prog("simulate: look-alikes", next(step), STEPS)
     w.current_op = None
     lookalikes.viral_moments(w, sc, pop)
+    lookalikes.news_bursts(w, sc, pop)
     lookalikes.trending_sound(w, pop)
     lookalikes.fan_clubs(w, sc, pop)
     lookalikes.namesakes(w, sc)
