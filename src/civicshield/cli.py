@@ -502,6 +502,25 @@ def audit_verify(
         raise typer.Exit(1)
 
 
+@audit_app.command("log")
+def audit_log(
+    workspace: Workspace_ = Path("workspace"), db: Db_ = None, user: User_ = "", role: Role_ = "",
+    subject: Annotated[str | None, typer.Option(help="Only entries about this subject, e.g. case:12 or hold:3.")] = None,
+    event: Annotated[str | None, typer.Option(help="Only this event, e.g. case.decided.")] = None,
+    limit: Annotated[int, typer.Option(help="The newest this many entries.")] = 100,
+) -> None:
+    """Print audit entries as JSON lines, oldest first."""
+    from civicshield.cases.audit import read
+
+    store, actor = _cases(workspace, db, user, role)
+    try:
+        rows = read(store, actor, subject=subject, event=event, limit=limit)
+    except CivicshieldError as e:
+        _fail(e)
+    for r in rows:
+        out.print(json.dumps(r, ensure_ascii=False, sort_keys=True), highlight=False, soft_wrap=True)
+
+
 def _when(text: str | None):
     import datetime as dt
 

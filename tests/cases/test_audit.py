@@ -112,3 +112,10 @@ def test_database_refuses_to_rewrite_the_log(store, sql):
 def test_only_auditors_and_leads_verify(store, role):
     with pytest.raises(PermissionDenied):
         audit.verify(store, actor(role))
+
+
+def test_reading_the_log(store):
+    _fill(store)
+    rows = audit.read(store, actor("liaison"), subject="case:3")
+    assert [r["seq"] for r in rows] == [4] and rows[0]["payload"]["i"] == 3
+    assert [r["seq"] for r in audit.read(store, actor("auditor"), limit=2)] == [4, 5]

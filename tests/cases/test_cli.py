@@ -62,6 +62,8 @@ def test_review_enforce_hold_evidence_sor_appeal(store, case_url, make_workspace
     assert active_actions(store) == []
     _run("hold", "release", h.id, "--reason", "Proceedings closed.", *common, *liv)
     _run("audit", "verify", *common, "--as", "aud", "--role", "auditor")
+    log = _run("audit", "log", *common, "--subject", f"case:{case.id}", "--as", "aud", "--role", "auditor")
+    assert '"event": "case.decided"' in log.output
 
     with store.session() as s:
         events = {e.event for e in s.execute(sa.select(AuditEntry)).scalars()}

@@ -33,6 +33,7 @@ ATTEMPTS = {
     "enforce": lambda a, c: enforce(c["store"], a),
     "appeal.reinstate": lambda a, c: reinstate(c["store"], a, "Appeal upheld after review.", case_id=c["case"]),
     "audit.verify": lambda a, c: audit.verify(c["store"], a),
+    "audit.read": lambda a, c: audit.read(c["store"], a),
     "hold.add": lambda a, c: holds.add_hold(c["store"], a, "Authority", "ref", SCOPE),
     "hold.release": lambda a, c: holds.release_hold(c["store"], a, c["hold"], "Order lifted by the court."),
     "hold.list": lambda a, c: holds.list_holds(c["store"], a),

@@ -115,10 +115,18 @@ def verify(store, actor: Actor, anchors: dict[int, str] | None = None) -> Verify
     return report
 
 
-def entries_for(session: Session, subjects: set[str] | None = None) -> list[AuditEntry]:
-    q = sa.select(AuditEntry).order_by(AuditEntry.seq)
-    rows = session.execute(q).scalars()
-    return [e for e in rows if subjects is None or e.subject in subjects]
+def read(store, actor: Actor, subject: str | None = None, event: str | None = None, limit: int = 100) -> list[dict]:
+    """The newest ``limit`` entries (optionally about one subject, e.g.
+    ``case:12``, or of one event), oldest first."""
+    require(actor, "audit.read")
+    q = sa.select(AuditEntry)
+    if subject:
+        q = q.where(AuditEntry.subject == subject)
+    if event:
+        q = q.where(AuditEntry.event == event)
+    with store.reader() as s:
+        rows = list(s.execute(q.order_by(AuditEntry.seq.desc()).limit(limit)).scalars())
+    return [entry_dict(e) for e in reversed(rows)]
 
 
 def entry_dict(e: AuditEntry) -> dict:

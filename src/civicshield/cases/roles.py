@@ -34,6 +34,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "enforce": frozenset({"moderator", "lead"}),
     "appeal.reinstate": frozenset({"lead"}),
     "audit.verify": frozenset({"auditor", "lead"}),
+    "audit.read": frozenset({"auditor", "lead", "liaison"}),
     "hold.add": frozenset({"liaison", "lead"}),
     "hold.release": frozenset({"liaison", "lead"}),
     "hold.list": frozenset({"liaison", "lead", "auditor"}),
