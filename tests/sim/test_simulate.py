@@ -352,3 +352,13 @@ def test_follows_go_to_accounts_that_exist(small_dataset):
         SELECT count(*) FROM '{ds}/engagements.parquet' e JOIN '{ds}/accounts.parquet' a ON a.account_id = e.target_id
         WHERE e.action = 'follow' AND (e.created_at < a.created_at OR e.actor_id = e.target_id)""").fetchone()[0]
     assert bad == 0
+
+
+def test_planted_engagements_are_not_repeated_by_background_activity(small_dataset):
+    ds = small_dataset
+    planted = {lk["id"] for lk in _jsonl(ds / "truth" / "lookalikes.jsonl") if lk["entity"] == "engagement"}
+    planted |= {lb["id"] for lb in _jsonl(ds / "truth" / "labels.jsonl") if lb["entity"] == "engagement"}
+    dup = duckdb.connect().execute(f"""
+        SELECT actor_id || '|' || action || '|' || target_id AS k FROM '{ds}/engagements.parquet'
+        GROUP BY k HAVING count(*) > 1""").fetchall()
+    assert not planted & {k for (k,) in dup}

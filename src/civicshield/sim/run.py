@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from civicshield.progress import Progress, no_progress
 from civicshield.sim import bulk, lookalikes, ops_accounts, ops_content, ops_coord
@@ -163,10 +164,16 @@ def _merge(w: World, table: str, chunks, n: int, chunk: int):
     special = w.rows[table]
     n_chunks = max(1, -(-n // chunk))
     where = w.rng.integers(0, n_chunks, size=len(special))
+    planted_keys = None
+    if table == "engagements" and special:  # a person likes a thing once: the planted like stands
+        planted_keys = pa.array(sorted({f"{e['actor_id']}|{e['action']}|{e['target_id']}" for e in special}))
     k = -1
     for k, c in enumerate(chunks):
         extra = [row for row, j in zip(special, where, strict=True) if j == k]
         c = conform(table, c)
+        if planted_keys is not None:
+            keys = pc.binary_join_element_wise(c.column("actor_id"), c.column("action"), c.column("target_id"), "|")
+            c = c.filter(pc.invert(pc.is_in(keys, value_set=planted_keys)))
         if extra:
             c = pa.concat_tables([c, rows_to_arrow(table, extra)])
         yield c.sort_by("created_at")
