@@ -283,3 +283,27 @@ def impersonation(w: World, sc: Scenario) -> None:
                                     f"{c.name}: am nevoie de voi. Distribuiți!"]))
                 w.post(a, w.at(max(created, w.start), w.end), msg, hashtags=["alegeri2024", c.tag], election=True,
                        urls=[f"https://donatii-{ascii_handle(last)}.com/{int(r.integers(100, 999))}"] if r.random() < 0.5 else [])
+    _impersonate_authority(w, sc)
+
+
+def _impersonate_authority(w: World, sc: Scenario) -> None:
+    """A fake electoral-authority account pushing wrong voting information."""
+    r = w.rng
+    op = w.new_op("impersonation")
+    official = w.acc[sc.government[1]]
+    name = official["display_name"]
+    for hd in r.choice(["aep.romania.oficial", "aep_romania", "aep.r0mania", "roaep.info"], size=int(r.integers(1, 3)),
+                       replace=False):
+        created = w.at(w.round1 - 30 * DAY, w.round1 - 5 * DAY)
+        a = w.add_account(created=created, first=name, last="AEP", handle=w.unique_handle(str(hd)),
+                          display=confusable(w, name, 2) if r.random() < 0.5 else name,
+                          bio="Informații oficiale despre alegeri", kind="personal", followers=int(r.lognormal(6, 1)),
+                          avatar=official["avatar_hash"])
+        w.label("account", a, "impersonation", op)
+        dev, (ip, asn, cc) = w.device(), w.ip_prefix("RO")
+        w.signup(created - 25, dev, ip, cc, "gmail.com", "RO", vocab.USER_AGENTS[0], a)
+        w.logins_for(a, created, w.end, int(r.integers(2, 6)), dev, ip, cc, asn)
+        for _ in range(int(r.integers(2, 6))):
+            w.post(a, w.at(max(created, w.start), w.round1 + DAY), "Anunț oficial: secțiile de votare se mută. "
+                   "Verificați noua adresă la linkul de mai jos", hashtags=["alegeri2024", "vot"], election=True,
+                   urls=[f"https://aep-sectii.info/{int(r.integers(1000, 9999))}"])
