@@ -138,3 +138,23 @@ def test_new_material_reopens_a_decided_case_unchanged_findings_do_not(store, ma
     assert summ.reopened_cases == 1 and summ.new_cases == 0
     c = _cases(store)[cid]
     assert c.status == "open" and c.assignee is None and "sleeper_activation" in c.kinds
+
+
+def test_new_material_invalidates_what_a_reviewer_read(store, make_workspace):
+    import pytest
+
+    from civicshield.cases import review
+    from civicshield.cases.errors import ConflictError
+
+    ws = election_workspace(make_workspace)
+    net = finding("coordinated_network", "coordination", accounts=NET[:3], network="net-1")
+    put_findings(ws, {"coordination": [net]})
+    intake(store, ws, ANALYST)
+    cid = _case_of(store, net.finding_id)
+    mod = actor("moderator")
+    v = review.assign(store, mod, cid).version
+    # same kinds, same priority: only a second finding about one of its accounts
+    put_findings(ws, {"coordination": [net], "more": [finding("coordinated_network", "lockstep", accounts=["n1"])]})
+    intake(store, ws, ANALYST)
+    with pytest.raises(ConflictError):
+        review.decide(store, mod, cid, "dismiss", "Looks organic to me.", expected_version=v)

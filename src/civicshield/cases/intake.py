@@ -244,6 +244,10 @@ def _intake(store, workspace, actor: Actor, now: dt.datetime | None, progress: P
             for cf in s.execute(sa.select(CaseFinding).where(CaseFinding.case_id.in_(chunk))).scalars():
                 case_findings[cf.case_id].append(cf)
         for case in touched.values():
+            if case.id in new_material:
+                # touch the row so its version moves: a reviewer deciding on
+                # what they read before the new material arrived is stopped
+                case.updated_at = utcnow()
             if case.id in new_material and case.status in REOPEN_ON_NEW_FINDINGS:
                 old = case.status
                 case.status, case.assignee = "open", None
