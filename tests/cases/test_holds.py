@@ -112,3 +112,14 @@ def test_moderators_cannot_touch_holds_or_purge(store):
         holds.add_hold(store, MOD, "X", "Y", holds.Scope(account_ids=("a",)))
     with pytest.raises(PermissionDenied):
         holds.purge(store, MOD)
+
+
+def test_held_findings_keep_their_evidence(store, closed_cases):
+    from civicshield.cases.models import CaseFinding
+
+    holds.add_hold(store, LIAISON, "DIICOT", "order 1", holds.Scope(post_ids=("pimp",)))
+    out = holds.purge(store, LEAD, retention_days=0, now=LATER)
+    with store.session() as s:
+        ev = {tuple(sorted(f.account_ids)): f.evidence for f in s.execute(sa.select(CaseFinding)).scalars()}
+    assert ev[("imp1",)] is not None  # the impersonation finding names the held post
+    assert ev[tuple(sorted(NET[:4]))] is None and out.findings_scrubbed == 1

@@ -200,9 +200,10 @@ def purge(store, actor: Actor, retention_days: int = 180, now: dt.datetime | Non
             s.delete(item)
             out.evidence_deleted += 1
         for cf in s.execute(sa.select(CaseFinding).where(CaseFinding.case_id.in_(expired))).scalars():
-            probe = [sc.covers("account", a, None, cf.last_seen, nets.get(cf.case_id, set()))
-                     for _, sc in scopes for a in (cf.account_ids or [None])]
-            if cf.evidence is not None and not any(probe):
+            items = [("account", a) for a in cf.account_ids or []] + [("post", p) for p in cf.post_ids or []]
+            held = any(sc.covers(etype, eid, None, cf.last_seen, nets.get(cf.case_id, set()))
+                       for _, sc in scopes for etype, eid in items or [("account", "")])
+            if cf.evidence is not None and not held:
                 cf.evidence = None
                 out.findings_scrubbed += 1
         for e in pending:
