@@ -9,8 +9,10 @@ allows.  Parquet keeps native timestamps and lists; CSV and JSONL get ISO
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -77,7 +79,7 @@ class Sink:
             self._fh = open(path, "wb")  # noqa: SIM115 - closed in _close_file
             self._writer = None
         else:
-            self._fh = open(path, "w", encoding="utf-8")  # noqa: SIM115
+            self._fh = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed in _close_file
 
     def _close_file(self) -> None:
         if self._writer is not None:
@@ -108,8 +110,7 @@ class Sink:
                 self._writer = pacsv.CSVWriter(self._fh, arrow_schema_text(self.table))
             self._writer.write_table(_texty(part, "space"))
         else:
-            for row in _texty(part, "json").to_pylist():
-                self._fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+            self._fh.write(_jsonl_text(_texty(part, "json")))
 
     def close(self) -> int:
         if not self.files:
@@ -125,6 +126,19 @@ def arrow_schema_text(table: str) -> pa.Schema:
     """The CSV schema: timestamps and lists become strings."""
     return pa.schema([(f.name, pa.string() if pa.types.is_timestamp(f.type) or pa.types.is_list(f.type) else f.type)
                       for f in arrow_schema(table)])
+
+
+def _jsonl_text(tbl: pa.Table) -> str:
+    """JSON lines for an Arrow table, written by DuckDB (one thread, so row order holds)."""
+    con = duckdb.connect(config={"threads": 1})
+    try:
+        con.register("part", tbl)
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "part.jsonl"
+            con.execute(f"COPY part TO '{out}' (FORMAT JSON)")
+            return out.read_text(encoding="utf-8")
+    finally:
+        con.close()
 
 
 def write_jsonl(path: Path, rows: list[dict]) -> None:
