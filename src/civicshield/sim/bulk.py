@@ -29,12 +29,13 @@ COMMENTS = {
 }
 
 
-def rhythm_times(rng: np.random.Generator, lo: np.ndarray, hi: int) -> np.ndarray:
-    """One time per element in [lo_i, hi): uniform day, hour from the daily rhythm."""
+def rhythm_times(rng: np.random.Generator, lo: np.ndarray, hi: int, shift: np.ndarray | int = 0) -> np.ndarray:
+    """One time per element in [lo_i, hi): uniform day, hour from the daily
+    rhythm, moved by ``shift`` seconds for people in other time zones."""
     lo = np.asarray(lo, dtype=np.int64)
     span_days = np.maximum((hi - lo) // DAY, 1)
     day = lo // DAY + (rng.random(len(lo)) * span_days).astype(np.int64)
-    t = day * DAY + rng.choice(24, size=len(lo), p=HOURLY) * 3600 + rng.integers(0, 3600, size=len(lo))
+    t = day * DAY + rng.choice(24, size=len(lo), p=HOURLY) * 3600 + rng.integers(0, 3600, size=len(lo)) + shift
     return np.clip(t, lo, hi - 1)
 
 
@@ -82,7 +83,7 @@ def bulk_posts(w: World, pop: Population, sc: Scenario, n: int) -> tuple[pa.Tabl
     r = w.rng
     cum = np.cumsum(pop.weight)
     author = _pick(r, cum, n)
-    t = rhythm_times(r, np.maximum(pop.created[author] + 3600, w.start), w.end)
+    t = rhythm_times(r, np.maximum(pop.created[author] + 3600, w.start), w.end, pop.shift[author])
     election = r.random(n) < election_share(w, t)
     lang = pop.lang[author].copy()
     lang[(r.random(n) < 0.05)] = "en"
@@ -164,7 +165,7 @@ def sessions(w: World, pop: Population, k: int, mean_len: float, gap: float) -> 
     r = w.rng
     n_sess = int(k / mean_len) + 1
     actor = _pick(r, np.cumsum(pop.weight), n_sess)
-    start = rhythm_times(r, np.maximum(pop.created[actor] + 600, w.start), w.end)
+    start = rhythm_times(r, np.maximum(pop.created[actor] + 600, w.start), w.end, pop.shift[actor])
     sess = np.repeat(np.arange(n_sess), r.geometric(1 / mean_len, size=n_sess))[:k]
     csum = np.cumsum(r.exponential(gap, size=len(sess)))
     first = np.searchsorted(sess, sess, side="left")
@@ -259,7 +260,7 @@ def bulk_engagements(w: World, pop: Population, tg: Targets, n: int, chunk: int)
 def bulk_logins(w: World, pop: Population, n: int) -> pa.Table:
     r = w.rng
     actor = _pick(r, np.cumsum(np.sqrt(pop.weight)), n)
-    t = rhythm_times(r, np.maximum(pop.created[actor], w.login_start), w.end)
+    t = rhythm_times(r, np.maximum(pop.created[actor], w.login_start), w.end, pop.shift[actor])
     new_dev = r.random(n) < 0.08
     devs = np.asarray(pop.device, dtype=object)[actor]
     devs[new_dev] = [f"{int(x):016x}" for x in r.integers(0, 2**62, size=int(new_dev.sum()))]

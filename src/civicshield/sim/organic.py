@@ -13,10 +13,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from civicshield.sim import vocab
-from civicshield.sim.world import DAY, World, epoch
+from civicshield.sim.world import DAY, HOURLY, World, epoch
 
 COUNTRIES = np.array(["RO", "MD", "HU", "IT", "ES", "DE", "GB"])
 COUNTRY_P = np.array([0.85, 0.04, 0.02, 0.035, 0.025, 0.02, 0.01])
+# Seconds to add to the (Romanian, UTC+2) daily rhythm for people living an hour
+# or two behind Bucharest: their evening peak comes later in UTC.
+TZ_SHIFT = {"HU": 3600, "IT": 3600, "ES": 3600, "DE": 3600, "GB": 7200}
+
+
+def tz_shift(countries: np.ndarray) -> np.ndarray:
+    return np.array([TZ_SHIFT.get(str(c), 0) for c in countries], dtype=np.int64)
 
 
 @dataclass
@@ -32,6 +39,7 @@ class Population:
     asn: list[str]
     followers: np.ndarray
     creator: np.ndarray  # bool
+    shift: np.ndarray  # seconds added to the daily rhythm (time zone)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -52,10 +60,12 @@ def make_population(w: World, n: int, hungarian_share: float = 0.07) -> Populati
     r = w.rng
     # Sign-ups grew year on year; ~4% of accounts are new during the watch.
     lo, hi = epoch(dt.date(2012, 3, 1)), w.end - DAY
-    created = (lo + (r.beta(2.6, 1.0, size=n) * (hi - lo))).astype(np.int64)
     kinds = r.choice(np.array(["personal", "creator", "business"]), size=n, p=[0.885, 0.08, 0.035])
     # the home country is the election's; the diaspora stays the Romanian one
     country = r.choice(np.where(COUNTRIES == "RO", w.country, COUNTRIES), size=n, p=COUNTRY_P)
+    day = (lo + (r.beta(2.6, 1.0, size=n) * (hi - lo))).astype(np.int64) // DAY
+    created = day * DAY + r.choice(24, size=n, p=HOURLY) * 3600 + r.integers(0, 3600, size=n) + tz_shift(country)
+    created = np.clip(created, lo, hi)
     hungarian = (r.random(n) < hungarian_share) | (country == "HU")
     nats = carrier_nats(w)["RO"]
     ids, devices, ips, mips, asns = [], [], [], [], []
@@ -76,7 +86,8 @@ def make_population(w: World, n: int, hungarian_share: float = 0.07) -> Populati
     weight = r.pareto(1.6, size=n) + 0.05
     weight[kinds == "creator"] *= 3
     followers = np.array([w.acc[a]["follower_count"] for a in ids], dtype=np.int64)
-    return Population(ids, created, weight, lang, country, devices, ips, mips, asns, followers, kinds == "creator")
+    return Population(ids, created, weight, lang, country, devices, ips, mips, asns, followers, kinds == "creator",
+                      tz_shift(country))
 
 
 def organic_signups(w: World, pop: Population) -> None:
@@ -122,4 +133,5 @@ def with_planted(w: World, pop: Population) -> Population:
         asn=pop.asn + [first[a]["asn"] for a in extra],
         followers=np.concatenate([pop.followers, np.array([x["follower_count"] for x in acc], dtype=np.int64)]),
         creator=np.concatenate([pop.creator, np.zeros(len(extra), bool)]),
+        shift=np.concatenate([pop.shift, tz_shift(np.array([first[a]["country"] for a in extra]))]),
     )
