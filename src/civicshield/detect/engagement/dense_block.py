@@ -32,12 +32,13 @@ from civicshield.detect.engagement._explain import owner_shares, tie_shares
 from civicshield.detect.engagement._fraudar import column_weights, peel
 
 NAME = "dense_block"
+CORE_SHARE = 0.3  # a core column is hit by at least this share of a part's accounts
 
 PARAMS = (
     Param("bucket_minutes", int, 360, "time slice of a column (action, target, slice)", 1, 1_000_000),
     Param("min_accounts", int, 5, "smallest farm reported", 2, 1_000_000),
     Param("min_targets", int, 5, "distinct targets a farm must hit", 1, 1_000_000),
-    Param("min_fill", float, 0.2, "edges / (accounts x columns) of the block", 0.0, 1.0),
+    Param("min_fill", float, 0.4, "edges / (accounts x core columns): the average turnout of the block's orders", 0.0, 1.0),
     Param("min_column_share", float, 0.2,
           "median share of a block column's engagement that comes from the block (a farm's order vs a crowd)", 0.0, 1.0),
     Param("min_cosine", float, 0.5, "accounts of one farm: cosine of their weighted column vectors inside the block",
@@ -93,21 +94,24 @@ def find_blocks(edges: pa.Table, p) -> list[dict]:
             break
         alive &= ~inside
         for e in _communities(np.flatnonzero(inside), r, c, w, p["min_cosine"]):
-            accts, ncol = np.unique(r[e]), len(np.unique(c[e]))
-            fill = len(e) / (len(accts) * ncol)
-            # the block's core: targets that a good share of its accounts hit
-            # (members' other likes ride along in the block's columns)
-            pairs = np.unique(np.column_stack([t[e], r[e]]), axis=0)
-            tg, hits = np.unique(pairs[:, 0], return_counts=True)
-            tg = tg[hits >= max(2, 0.3 * len(accts))]
+            accts = np.unique(r[e])
+            if len(accts) < p["min_accounts"]:
+                continue
+            # the core: columns that a good share of the part's accounts hit.
+            # Members' camouflage and everyday likes ride along in the block
+            # but are not the order.
+            ce, cn = np.unique(c[e], return_counts=True)
+            core = cn >= max(2.0, CORE_SHARE * len(accts))
+            if not core.any():
+                continue
+            fill = float(cn[core].sum() / (len(accts) * core.sum()))
             # a farm's order is a large part of what its targets get in that
             # slice; heavy organic users are a small part of a popular post's crowd
-            ce, cn = np.unique(c[e], return_counts=True)
-            share = float(np.median(cn / col_degree[ce]))
-            if (len(accts) >= p["min_accounts"] and len(tg) >= p["min_targets"] and fill >= p["min_fill"]
-                    and share >= p["min_column_share"]):
+            share = float(np.median(cn[core] / col_degree[ce[core]]))
+            tg = np.unique(t[e][np.isin(c[e], ce[core])])
+            if len(tg) >= p["min_targets"] and fill >= p["min_fill"] and share >= p["min_column_share"]:
                 _add(out, {"accounts": {names[i] for i in accts}, "targets": {tnames[i] for i in tg},
-                           "columns": ncol, "fill": float(fill), "density": density, "column_share": share})
+                           "columns": int(core.sum()), "fill": fill, "density": density, "column_share": share})
     return out
 
 

@@ -37,7 +37,7 @@ PARAMS = (
     Param("min_matched", int, 5, "distinct targets a pair of accounts must have hit in lockstep", 2, 10_000),
     Param("min_similarity", float, 0.2, "matched targets / all targets of the pair (SynchroTrap Jaccard)", 0.0, 1.0),
     Param("min_accounts", int, 4, "smallest farm reported", 2, 100_000),
-    Param("max_cell", int, 500, "skip (target, bucket) cells with more events than this in the pair join", 10, 1_000_000),
+    Param("max_cell", int, 100, "skip (target, bucket) cells with more events than this in the pair join", 10, 1_000_000),
 )
 
 
@@ -55,9 +55,17 @@ evb AS (
 cell AS (
     SELECT action, target_id, b FROM evb GROUP BY action, target_id, b HAVING COUNT(*) <= {int(p['max_cell'])}
 ),
-ok AS (
-    SELECT e.actor_id, e.action, e.target_id, e.t, e.b, e.b + 1 AS b_next
+in_cells AS (
+    SELECT e.actor_id, e.action, e.target_id, e.t, e.b
     FROM evb e JOIN cell c ON e.action = c.action AND e.target_id = c.target_id AND e.b = c.b
+),
+busy AS (
+    -- an account with fewer usable actions than min_matched cannot reach it
+    SELECT actor_id FROM in_cells GROUP BY actor_id HAVING COUNT(*) >= {int(p['min_matched'])}
+),
+ok AS (
+    SELECT i.actor_id, i.action, i.target_id, i.t, i.b, i.b + 1 AS b_next
+    FROM in_cells i JOIN busy u ON u.actor_id = i.actor_id
 ),
 pairs AS (
     SELECT x.actor_id AS a1, y.actor_id AS a2
