@@ -16,6 +16,7 @@ demo: setup
 	$(BIN)/civicshield demo
 
 test: setup
+	bash scripts/services.sh
 	$(BIN)/ruff check src tests
 	$(BIN)/python -m pytest -q
 

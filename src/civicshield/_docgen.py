@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import click
 import typer
 from typer.testing import CliRunner
 
@@ -22,12 +21,12 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def _commands(group: click.Group, prefix: list[str]) -> list[list[str]]:
+def _commands(group, prefix: list[str]) -> list[list[str]]:
     out = []
     for name in sorted(group.commands):
         cmd = group.commands[name]
         out.append([*prefix, name])
-        if isinstance(cmd, click.Group):
+        if hasattr(cmd, "commands"):
             out.extend(_commands(cmd, [*prefix, name]))
     return out
 

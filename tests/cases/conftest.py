@@ -1,7 +1,8 @@
 """Every case-store test runs against SQLite and a real PostgreSQL.
 
 PostgreSQL: the server named by ``CIVICSHIELD_TEST_PG`` (default
-``postgresql://postgres@127.0.0.1:5432/postgres``).  If it does not answer we
+``postgresql://postgres:postgres@127.0.0.1:5432/postgres``; scripts/services.sh
+starts it and sets that password on a fresh Debian cluster).  If it does not answer we
 try to start the local Debian cluster(s) with ``pg_ctlcluster``; if that
 fails too the tests FAIL (never skip).  Each test gets its own database,
 dropped afterwards.
@@ -21,7 +22,7 @@ import pytest
 from civicshield.cases.db import CaseStore
 from civicshield.cases.roles import Actor
 
-PG_URL = os.environ.get("CIVICSHIELD_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+PG_URL = os.environ.get("CIVICSHIELD_TEST_PG", "postgresql://postgres:postgres@127.0.0.1:5432/postgres")
 _pg_ready: bool | None = None
 
 
