@@ -370,3 +370,27 @@ def test_planted_engagements_are_not_repeated_by_background_activity(small_datas
         SELECT actor_id || '|' || action || '|' || target_id AS k FROM '{ds}/engagements.parquet'
         GROUP BY k HAVING count(*) > 1""").fetchall()
     assert not planted & {k for (k,) in dup}
+
+
+def test_no_account_acts_in_inhuman_bursts(small_dataset):
+    """Organic actions come in sessions tens of seconds apart; nobody (least of
+    all an account created late) piles actions onto one second."""
+    ds = small_dataset
+    worst = duckdb.connect().execute(f"""
+        SELECT max(n) FROM (SELECT actor_id, epoch(created_at) AS s, count(*) AS n
+                            FROM '{ds}/engagements.parquet' GROUP BY ALL)""").fetchone()[0]
+    assert worst <= 3
+    worst_comments = duckdb.connect().execute(f"""
+        SELECT max(n) FROM (SELECT account_id, epoch(created_at) AS s, count(*) AS n
+                            FROM '{ds}/comments.parquet' GROUP BY ALL)""").fetchone()[0]
+    assert worst_comments <= 2
+
+
+def test_without_media_the_tables_are_the_same(tmp_path):
+    cfg = dict(seed=6, accounts=300, scale=0.2)
+    with_media = simulate(tmp_path / "a", SimConfig(**cfg)).path
+    without = simulate(tmp_path / "b", SimConfig(media=False, **cfg)).path
+    assert not (without / "media").exists() or not any((without / "media").iterdir())
+    assert len(list((with_media / "media").iterdir())) >= 12
+    for name in ("posts.parquet", "accounts.parquet", "engagements.parquet"):
+        assert (with_media / name).read_bytes() == (without / name).read_bytes()

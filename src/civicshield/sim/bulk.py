@@ -32,11 +32,16 @@ COMMENTS = {
 def rhythm_times(rng: np.random.Generator, lo: np.ndarray, hi: int, shift: np.ndarray | int = 0) -> np.ndarray:
     """One time per element in [lo_i, hi): uniform day, hour from the daily
     rhythm, moved by ``shift`` seconds for people in other time zones."""
-    lo = np.asarray(lo, dtype=np.int64)
-    span_days = np.maximum((hi - lo) // DAY, 1)
+    lo = np.minimum(np.asarray(lo, dtype=np.int64), hi - 1)
+    span_days = (hi - lo) // DAY + 1
     day = lo // DAY + (rng.random(len(lo)) * span_days).astype(np.int64)
     t = day * DAY + rng.choice(24, size=len(lo), p=HOURLY) * 3600 + rng.integers(0, 3600, size=len(lo)) + shift
-    return np.clip(t, lo, hi - 1)
+    # Outside [lo, hi) (an account created late in the day, the last partial day):
+    # draw again uniformly in the range.  Clamping to ``lo`` would pile every
+    # action of a new account onto one second, which no person can do.
+    out = (t < lo) | (t >= hi)
+    t[out] = lo[out] + (rng.random(int(out.sum())) * (hi - lo[out])).astype(np.int64)
+    return t
 
 
 def _ts(secs: np.ndarray) -> pa.Array:
@@ -208,8 +213,8 @@ def bulk_comments(w: World, pop: Population, tg: Targets, n: int) -> pa.Table:
     r = w.rng
     actor = _pick(r, np.cumsum(pop.weight), n)
     post = tg.pick(r, n)
-    t = np.maximum(tg.time[post] + _delay(r, n), pop.created[actor] + 600)
-    keep = (t < w.end) & (t >= w.start)
+    t = tg.time[post] + _delay(r, n)
+    keep = (t < w.end) & (t >= w.start) & (t >= pop.created[actor] + 600)
     actor, post, t = actor[keep], post[keep], t[keep]
     m = len(t)
     text = [COMMENTS[str(lg)][int(k)] for lg, k in zip(pop.lang[actor], r.integers(0, 5, size=m), strict=True)]

@@ -21,7 +21,7 @@ class SimConfig:
     languages: tuple[str, ...] = ("ro", "hu")  # official languages of the election; English is always mixed in
     candidates: tuple[str, ...] = ()  # candidate names; empty = the built-in 2024 field
     file_rows: int = 2_000_000  # rows per output file before a table is split (posts-0001, ...)
-    media: bool = True  # write signed C2PA images under media/
+    media: bool = True  # write the images under media/; False keeps the tables identical but writes no file
 
     def validate(self) -> None:
         def bad(name: str, must: str, got) -> None:

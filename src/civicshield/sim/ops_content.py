@@ -35,8 +35,9 @@ CLAIMS = (
 class MediaSet:
     """The few images a run signs; many posts point at each."""
 
-    def __init__(self, root: Path, w: World, sc: Scenario):
-        self.root = root
+    def __init__(self, root: Path, w: World, sc: Scenario, write: bool = True):
+        # ``write=False`` draws the same names (so the tables do not change) but writes no file
+        self.root, self.write = root, write
         self.paths: dict[str, str] = {}
         c0, c1 = sc.candidates[0].name, sc.candidates[1].name
         specs = {
@@ -49,12 +50,14 @@ class MediaSet:
         }
         for i, (key, (dst, title)) in enumerate(specs.items()):
             name = f"{w.id()}.jpg"
-            sign_jpeg(root / name, dst, title, seed=i)
+            if write:
+                sign_jpeg(root / name, dst, title, seed=i)
             self.paths[key] = name
         self.photos = []
         for i in range(6):
             name = f"{w.id()}.jpg"
-            plain_jpeg(root / name, "photo", seed=20 + i)
+            if write:
+                plain_jpeg(root / name, "photo", seed=20 + i)
             self.photos.append(name)
         self._w = w
         self._cards: dict[str, str] = {}
@@ -63,7 +66,8 @@ class MediaSet:
         """A plain image (a screenshot, a meme card) made once and re-uploaded many times."""
         if key not in self._cards:
             name = f"{self._w.id()}.jpg"
-            plain_jpeg(self.root / name, key, seed=40 + len(self._cards))
+            if self.write:
+                plain_jpeg(self.root / name, key, seed=40 + len(self._cards))
             self._cards[key] = name
         return self._cards[key]
 
