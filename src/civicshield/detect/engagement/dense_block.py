@@ -19,11 +19,11 @@ accounts (as ``lockstep_engagement`` does).
 
 from __future__ import annotations
 
-import igraph as ig
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
 from civicshield.contract import engagement_key
 from civicshield.detect.base import Detector, Finding, Param
@@ -37,10 +37,12 @@ CORE_SHARE = 0.3  # a core column is hit by at least this share of a part's acco
 PARAMS = (
     Param("bucket_minutes", int, 360, "time slice of a column (action, target, slice)", 1, 1_000_000),
     Param("min_accounts", int, 5, "smallest farm reported", 2, 1_000_000),
-    Param("min_targets", int, 5, "distinct targets a farm must hit", 1, 1_000_000),
+    Param("min_targets", int, 10, "core targets a farm must hit (orders it delivered)", 1, 1_000_000),
     Param("min_fill", float, 0.4, "edges / (accounts x core columns): the average turnout of the block's orders", 0.0, 1.0),
     Param("min_column_share", float, 0.2,
           "median share of a block column's engagement that comes from the block (a farm's order vs a crowd)", 0.0, 1.0),
+    Param("max_column_accounts", int, 1000,
+          "block columns hit by more accounts are a crowd, left out of the farm split", 10, 100_000_000),
     Param("min_cosine", float, 0.5, "accounts of one farm: cosine of their weighted column vectors inside the block",
           0.0, 1.0),
     Param("max_blocks", int, 10, "peeling rounds (each takes the densest block out)", 1, 1000),
@@ -93,7 +95,7 @@ def find_blocks(edges: pa.Table, p) -> list[dict]:
         if not inside.any():
             break
         alive &= ~inside
-        for e in _communities(np.flatnonzero(inside), r, c, w, p["min_cosine"]):
+        for e in _communities(np.flatnonzero(inside), r, c, w, p["min_cosine"], p["max_column_accounts"]):
             accts = np.unique(r[e])
             if len(accts) < p["min_accounts"]:
                 continue
@@ -115,7 +117,8 @@ def find_blocks(edges: pa.Table, p) -> list[dict]:
     return out
 
 
-def _communities(idx: np.ndarray, r: np.ndarray, c: np.ndarray, w: np.ndarray, min_cosine: float) -> list[np.ndarray]:
+def _communities(idx: np.ndarray, r: np.ndarray, c: np.ndarray, w: np.ndarray, min_cosine: float,
+                 max_column_accounts: int) -> list[np.ndarray]:
     """Split a peeled block's edges into farms.
 
     Greedy peeling returns farms that boost the same candidates as one block,
@@ -124,17 +127,25 @@ def _communities(idx: np.ndarray, r: np.ndarray, c: np.ndarray, w: np.ndarray, m
     (often popular, so lightly weighted) ones.  Accounts are linked when the
     cosine of their weighted column vectors reaches ``min_cosine``, and each
     connected part is a farm candidate (deterministic, unlike modularity
-    clustering).
+    clustering).  Columns hit by more than ``max_column_accounts`` accounts
+    of the block are a crowd: they are left out of the similarity, which
+    also keeps the sparse product small.
     """
     accts, ri = np.unique(r[idx], return_inverse=True)
     cols, ci = np.unique(c[idx], return_inverse=True)
     a = sp.csr_matrix((w[idx], (ri, ci)), shape=(len(accts), len(cols)))
     norm = np.sqrt(np.asarray(a.multiply(a).sum(axis=1)).ravel())
-    sim = sp.triu(a @ a.T, k=1).tocoo()
-    keep = sim.data >= min_cosine * norm[sim.row] * norm[sim.col]
-    g = ig.Graph(n=len(accts), edges=np.column_stack([sim.row[keep], sim.col[keep]]).tolist())
-    part = np.asarray(g.connected_components().membership)[ri]
-    return [idx[part == k] for k in np.unique(part)]
+    crowd = np.bincount(ci, minlength=len(cols)) > max_column_accounts
+    if crowd.any():
+        a = a @ sp.diags((~crowd).astype(np.float64))
+    sim = (a @ a.T).tocoo()
+    keep = (sim.row < sim.col) & (sim.data >= min_cosine * norm[sim.row] * norm[sim.col])
+    graph = sp.coo_matrix((np.ones(int(keep.sum())), (sim.row[keep], sim.col[keep])), shape=(len(accts), len(accts)))
+    _, labels = connected_components(graph, directed=False)
+    part = labels[ri]
+    order = np.argsort(part, kind="stable")
+    bounds = np.flatnonzero(np.diff(part[order])) + 1
+    return [idx[g] for g in np.split(order, bounds)]
 
 
 def _add(out: list[dict], block: dict) -> None:
