@@ -39,17 +39,19 @@ from civicshield.detect.network.profile import MEMBERS_VIEW, Profile, created_to
 from civicshield.detect.network.projection import KEYS_VIEW, PAIR_EVENTS_VIEW, edges_sql, pair_events_sql
 from civicshield.errors import ParameterError
 
+WANTED_VIEW = "cs_example_posts"
+
 PARAMS = (
     Param("window", int, 300, "seconds two posts on the same key may be apart to count as one co-action", 1, 3600),
     Param("event_seconds", int, 3600, "co-actions in the same bucket of this many seconds count as one event", 60, 86400),
-    Param("min_events", int, 4, "distinct events a pair must co-act on (a crowd reacts together once)", 1, 1000),
+    Param("min_events", int, 3, "distinct events a pair must co-act on (a crowd reacts together once)", 1, 1000),
     Param("min_keys", int, 2, "distinct keys a pair must co-act on", 1, 1000),
     Param("min_lift", float, 3.0, "co-actions must exceed the null model's chance expectation by this factor", 0.0, 1e6),
     Param("max_key_share", float, 0.05, "keys used by more than this share of active accounts (and more than 100) are ignored", 0.0, 1.0),
     Param("cell_cap", int, 500, "a (key, window) cell with more posts is a viral burst and is dropped", 2, 1_000_000),
     Param("sync_seconds", int, 30, "a co-action this close counts as seconds-scale synchrony", 0, 3600),
     Param("min_accounts", int, 3, "smallest network reported", 2, 10_000),
-    Param("min_score", float, 0.4, "networks scoring below this are not reported", 0.0, 1.0),
+    Param("min_score", float, 0.45, "networks scoring below this are not reported", 0.0, 1.0),
     Param("near_threshold", float, 0.6, "word-set Jaccard for near-duplicate text (MinHash LSH)", 0.1, 1.0),
     Param("min_text_words", int, 4, "texts with fewer words give no text keys", 1, 100),
     Param("creation_window", int, 3600, "seconds within which accounts count as created together", 1, 30 * 86400),
@@ -93,39 +95,32 @@ def _kinds(raw: str) -> tuple[str, ...]:
     return kinds
 
 
-def _coded(keys: pa.Table) -> tuple[pa.Table, pa.Array, pa.Array]:
-    """The key table with accounts and keys as integer codes (joins and
-    groupings on integers are several times faster than on strings), and the
-    two dictionaries to decode them.  Accounts are coded in sorted order, so
-    ``u < v`` on codes orders a pair as the ids would."""
-    accounts = pc.unique(keys.column("account_id"))
-    accounts = pc.take(accounts, pc.sort_indices(accounts))
-    key = pc.dictionary_encode(pc.binary_join_element_wise(keys.column("kind"), keys.column("key"), "\x1f"))
-    key = key.combine_chunks() if isinstance(key, pa.ChunkedArray) else key
-    coded = pa.table(
-        {
-            "account_id": pc.index_in(keys.column("account_id"), value_set=accounts),
-            "kind": keys.column("kind"),
-            "key": key.indices,
-            "ts": keys.column("ts"),
-        }
-    )
-    return coded, accounts, key.dictionary
+def _coded(keys: pa.Table) -> pa.Table:
+    """The key table as integer codes: joins and groupings on integers are
+    several times faster than on strings.  ``(kind, key)`` identifies a key,
+    so one code shared by a hashtag and an audio id of the same spelling is
+    harmless."""
+    return pa.table({c: keys.column(c).combine_chunks().indices for c in ("account_id", "kind", "key")}
+                    | {"ts": keys.column("ts")})
 
 
-def _decode(pe: pa.Table, accounts: pa.Array, kind_keys: pa.Array) -> pa.Table:
-    parts = pc.split_pattern(pc.take(kind_keys, pe.column("key")), "\x1f", max_splits=1)
+def _decode(pe: pa.Table, keys: pa.Table) -> pa.Table:
     cols = {c: pe.column(c) for c in pe.column_names}
+    accounts = keys.column("account_id").combine_chunks().dictionary
     cols["u"], cols["v"] = pc.take(accounts, pe.column("u")), pc.take(accounts, pe.column("v"))
-    cols["key"] = pc.list_element(parts, 1)
+    cols["kind"] = pc.take(keys.column("kind").combine_chunks().dictionary, pe.column("kind"))
+    cols["key"] = pc.take(keys.column("key").combine_chunks().dictionary, pe.column("key"))
     return pa.table(cols)
+
+
+def _n_accounts(keys: pa.Table) -> int:
+    return pc.count_distinct(keys.column("account_id").combine_chunks().indices).as_py()
 
 
 def _edges(ctx, keys: pa.Table, p: Mapping[str, Any]) -> tuple[pa.Table, pa.Table]:
     """(pair events, edges) of pairs passing the event, key and lift thresholds."""
-    n_accounts = pc.count_distinct(keys.column("account_id")).as_py()
-    coded, accounts, kind_keys = _coded(keys)
-    ctx.con.register(KEYS_VIEW, coded)
+    n_accounts = _n_accounts(keys)
+    ctx.con.register(KEYS_VIEW, _coded(keys))
     try:
         max_df = max(100, int(p["max_key_share"] * n_accounts))
         pe = ctx.query(
@@ -133,7 +128,7 @@ def _edges(ctx, keys: pa.Table, p: Mapping[str, Any]) -> tuple[pa.Table, pa.Tabl
         )
     finally:
         ctx.con.unregister(KEYS_VIEW)
-    pe = _decode(pe, accounts, kind_keys)
+    pe = _decode(pe, keys)
     ctx.con.register(PAIR_EVENTS_VIEW, pe)
     try:
         edges = ctx.query(edges_sql(p["window"], p["event_seconds"], p["sync_seconds"], n_accounts))
@@ -161,10 +156,14 @@ def _signals(inner: list[dict], pe_rows: list[dict], prof: Profile, members: int
     cells = sum(e["cells"] for e in inner) or 1
     per_member_posts = prof.posts / max(members, 1)
     low = sum(1 for f in prof.followers if f < 5 * per_member_posts) / max(len(prof.followers), 1)
+    lift = min(1.0, math.log(max(median(e["lift"] for e in inner), 1.0)) / math.log(30))
     return {
-        "repetition": 1 - math.exp(-network_events(pe_rows, members) / 10),
+        # Repeated coincidences that chance explains are no evidence: repetition
+        # counts in full only where co-actions run at least ~5x the null model
+        # (lift signal 0.5), and proportionally less below.
+        "repetition": (1 - math.exp(-network_events(pe_rows, members) / 10)) * min(1.0, lift / 0.5),
         "synchrony": sum(e["sync_cells"] for e in inner) / cells,
-        "lift": min(1.0, math.log(max(median(e["lift"] for e in inner), 1.0)) / math.log(30)),
+        "lift": lift,
         "templated_text": sum(e["text_cells"] for e in inner) / cells,
         "created_together": created_together(prof.created, p["creation_window"]),
         "shared_infrastructure": len(prof.shared_infra) / max(members, 1),
@@ -205,16 +204,21 @@ def _strongest(pe_rows: list[dict], members: set[str], n_accounts: int, texts: M
     ]
 
 
-def _example_texts(keys: pa.Table, posts: pa.Table, wanted: set[str]) -> dict[str, str]:
+def _example_texts(ctx, keys: pa.Table, wanted: set[str]) -> dict[str, str]:
     """One original text per text / near-duplicate key, for moderators."""
     if not wanted:
         return {}
-    sel = keys.filter(pc.is_in(keys.column("key"), pa.array(sorted(wanted), pa.string())))
+    key = keys.column("key").combine_chunks()
+    codes = pc.index_in(pa.array(sorted(wanted), pa.string()), value_set=key.dictionary)
+    sel = keys.filter(pc.and_(pc.is_in(key.indices, value_set=pc.drop_null(codes)), pc.is_valid(keys.column("post_id"))))
     first = {}
     for k, pid in zip(sel.column("key").to_pylist(), sel.column("post_id").to_pylist(), strict=True):
         first.setdefault(k, pid)
-    ids = pa.array(sorted(set(first.values())), pa.string())
-    rows = posts.filter(pc.is_in(posts.column("post_id"), ids)).select(["post_id", "text"]).to_pylist()
+    ctx.con.register(WANTED_VIEW, pa.table({"post_id": sorted(set(first.values()))}))
+    try:
+        rows = ctx.query(f"SELECT p.post_id, p.text FROM posts p JOIN {WANTED_VIEW} w ON p.post_id = w.post_id").to_pylist()
+    finally:
+        ctx.con.unregister(WANTED_VIEW)
     text_of = {r["post_id"]: (r["text"] or "")[:200] for r in rows}
     return {k: text_of.get(pid, k) for k, pid in first.items()}
 
@@ -236,6 +240,7 @@ def run(ctx, params: Mapping[str, Any]) -> list[Finding]:
     kinds = _kinds(params["key_kinds"])
     posts = ctx.query(f"SELECT {', '.join(POST_COLUMNS)} FROM posts")
     keys = extract_keys(posts, kinds, params["min_text_words"], params["near_threshold"])
+    del posts  # the largest table in memory; example texts are fetched again for the few keys shown
     if keys.num_rows == 0:
         return []
     pe, edges = _edges(ctx, keys, params)
@@ -259,9 +264,9 @@ def run(ctx, params: Mapping[str, Any]) -> list[Finding]:
     inside = _inside(pe, net_of)  # only pair events within one network come back to Python
     for r, net in zip(pe.filter(inside >= 0).to_pylist(), inside[inside >= 0].tolist(), strict=True):
         pe_rows[net].append(r)
-    n_accounts = pc.count_distinct(keys.column("account_id")).as_py()
+    n_accounts = _n_accounts(keys)
     text_keys = {r["key"] for rows in pe_rows.values() for r in rows if r["kind"] in ("text", "neardup")}
-    texts = _example_texts(keys, posts, text_keys)
+    texts = _example_texts(ctx, keys, text_keys)
     findings = []
     for i, members in enumerate(groups):
         if not inner[i]:

@@ -27,8 +27,14 @@ from civicshield.text import content_text, fold, normalize_url
 
 KEY_KINDS = ("hashtag", "url", "audio", "mention", "text", "neardup")
 
+_DICT = pa.dictionary(pa.int32(), pa.string())
+# account_id, kind and key are dictionary-encoded: at 10M posts there are
+# ~30M key rows but few distinct values, and the projection joins on the
+# integer codes anyway.  post_id is kept only for text keys (to show an
+# example text as evidence); other kinds leave it null.
 KEYS_SCHEMA = pa.schema(
-    [("account_id", pa.string()), ("post_id", pa.string()), ("kind", pa.string()), ("key", pa.string()), ("ts", pa.int64())]
+    [("account_id", _DICT), ("post_id", pa.string()), ("kind", pa.dictionary(pa.int8(), pa.string())), ("key", _DICT),
+     ("ts", pa.int64())]
 )
 
 POST_COLUMNS = ("post_id", "account_id", "created_at", "text", "hashtags", "urls", "mentions", "audio_id")
@@ -38,24 +44,31 @@ def _digest(s: str) -> str:
     return hashlib.blake2b(s.encode(), digest_size=8).hexdigest()
 
 
-def _map_distinct(values: pa.Array, fn: Callable[[str], str]) -> pa.Array:
-    """Apply ``fn`` once per distinct string; empty results become null."""
-    enc = pc.dictionary_encode(values).combine_chunks() if isinstance(values, pa.ChunkedArray) else pc.dictionary_encode(values)
-    mapped = [fn(v) or None for v in enc.dictionary.to_pylist()]
-    return pc.take(pa.array(mapped, pa.string()), enc.indices)
+def _dict(values: pa.Array | pa.ChunkedArray) -> pa.DictionaryArray:
+    enc = pc.dictionary_encode(values)
+    return enc.combine_chunks() if isinstance(enc, pa.ChunkedArray) else enc
+
+
+def _map_distinct(values: pa.Array, fn: Callable[[str], str]) -> pa.DictionaryArray:
+    """Apply ``fn`` once per distinct string; empty results become null.
+    Distinct inputs that map to one output (two spellings of a URL) share a code."""
+    enc = _dict(values)
+    mapped = _dict(pa.array([fn(v) or None for v in enc.dictionary.to_pylist()], pa.string()))
+    return pa.DictionaryArray.from_arrays(pc.take(mapped.indices, enc.indices), mapped.dictionary)
 
 
 def _seconds(ts: pa.Array) -> pa.Array:
     return pc.divide(pc.cast(pc.cast(ts, pa.timestamp("us")), pa.int64()), 1_000_000)
 
 
-def _rows(kind: str, account: pa.Array, post: pa.Array, ts: pa.Array, key: pa.Array) -> pa.Table:
-    keep = pc.and_(pc.is_valid(key), pc.not_equal(pc.fill_null(key, ""), ""))
+def _rows(kind: str, account: pa.Array, post: pa.Array | None, ts: pa.Array, key: pa.DictionaryArray) -> pa.Table:
+    keep = pc.is_valid(key)
+    n = int(pc.sum(keep).as_py() or 0)
     return pa.table(
         {
             "account_id": pc.filter(account, keep),
-            "post_id": pc.filter(post, keep),
-            "kind": pa.array([kind] * int(pc.sum(keep).as_py() or 0), pa.string()),
+            "post_id": pc.filter(post, keep) if post is not None else pa.nulls(n, pa.string()),
+            "kind": pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int8)), pa.array([kind])),
             "key": pc.filter(key, keep),
             "ts": pc.filter(ts, keep),
         },
@@ -63,24 +76,27 @@ def _rows(kind: str, account: pa.Array, post: pa.Array, ts: pa.Array, key: pa.Ar
     )
 
 
-def _list_keys(kind: str, posts: pa.Table, column: str, fn: Callable[[str], str], ts: pa.Array) -> pa.Table:
+def _list_keys(kind: str, posts: pa.Table, account: pa.DictionaryArray, column: str, fn: Callable[[str], str],
+               ts: pa.Array) -> pa.Table:
     lists = posts.column(column).combine_chunks()
     flat = pc.list_flatten(lists)
     if len(flat) == 0:
         return KEYS_SCHEMA.empty_table()
     parent = pc.list_parent_indices(lists)
-    account = pc.take(posts.column("account_id"), parent)
-    post = pc.take(posts.column("post_id"), parent)
-    return _rows(kind, account, post, pc.take(ts, parent), _map_distinct(flat, fn))
+    return _rows(kind, pc.take(account, parent), None, pc.take(ts, parent), _map_distinct(flat, fn))
 
 
 def _mention_pattern(lists: pa.Array) -> pa.Array:
-    """One key per post: the sorted set of accounts it mentions."""
-    out = []
-    for ms in lists.to_pylist():
-        ms = sorted({fold(m).lstrip("@") for m in ms or () if m and m.strip()})
-        out.append(" ".join(ms) if ms else None)
-    return pa.array(out, pa.string())
+    """One key per post: the sorted set of accounts it mentions (only posts
+    that mention someone are looked at in Python)."""
+    has = np.flatnonzero(pc.fill_null(pc.list_value_length(lists), 0).to_numpy(zero_copy_only=False) > 0)
+    patterns = []
+    for ms in pc.take(lists, pa.array(has, pa.int64())).to_pylist():
+        ms = sorted({fold(m).lstrip("@") for m in ms if m and m.strip()})
+        patterns.append(" ".join(ms) if ms else None)
+    index = np.full(len(lists), len(patterns), dtype=np.int64)
+    index[has] = np.arange(len(has))
+    return pc.take(pa.array([*patterns, None], pa.string()), pa.array(index))
 
 
 def extract_keys(
@@ -104,30 +120,37 @@ def extract_keys(
     if posts.num_rows == 0:
         return KEYS_SCHEMA.empty_table()
     ts = _seconds(posts.column("created_at").combine_chunks())
-    account = posts.column("account_id").combine_chunks()
+    account = _dict(posts.column("account_id"))
     post = posts.column("post_id").combine_chunks()
     parts = []
     if "hashtag" in kinds:
-        parts.append(_list_keys("hashtag", posts, "hashtags", lambda h: fold(h).lstrip("#"), ts))
+        parts.append(_list_keys("hashtag", posts, account, "hashtags", lambda h: fold(h).lstrip("#"), ts))
     if "url" in kinds:
-        parts.append(_list_keys("url", posts, "urls", normalize_url, ts))
+        parts.append(_list_keys("url", posts, account, "urls", normalize_url, ts))
     if "audio" in kinds:
-        parts.append(_rows("audio", account, post, ts, _map_distinct(posts.column("audio_id").combine_chunks(), str.strip)))
+        parts.append(_rows("audio", account, None, ts, _map_distinct(posts.column("audio_id"), str.strip)))
     if "mention" in kinds:
-        parts.append(_rows("mention", account, post, ts, _mention_pattern(posts.column("mentions").combine_chunks())))
+        parts.append(_rows("mention", account, None, ts, _dict(_mention_pattern(posts.column("mentions").combine_chunks()))))
     if kinds & {"text", "neardup"}:
-        texts = _map_distinct(posts.column("text").combine_chunks(), content_text)
-        enc = pc.dictionary_encode(texts)
-        distinct = enc.dictionary.to_pylist()
+        texts = _map_distinct(posts.column("text"), content_text)
+        distinct = texts.dictionary.to_pylist()
         long_enough = np.array([len(t.split()) >= min_text_words for t in distinct], dtype=bool)
         if "text" in kinds:
-            digests = pa.array([_digest(t) if ok else None for t, ok in zip(distinct, long_enough, strict=True)], pa.string())
-            parts.append(_rows("text", account, post, ts, pc.take(digests, enc.indices)))
+            digests = _dict(pa.array([_digest(t) if ok else None for t, ok in zip(distinct, long_enough, strict=True)],
+                                     pa.string()))
+            parts.append(_rows("text", account, post, ts, _recode(texts, digests)))
         if "neardup" in kinds:
             idx = np.flatnonzero(long_enough)
             groups = near_duplicate_groups([distinct[i] for i in idx], threshold=near_threshold, num_perm=num_perm)
             labels: list[str | None] = [None] * len(distinct)
             for i, g in zip(idx, groups, strict=True):
                 labels[i] = g
-            parts.append(_rows("neardup", account, post, ts, pc.take(pa.array(labels, pa.string()), enc.indices)))
-    return pa.concat_tables(parts) if parts else KEYS_SCHEMA.empty_table()
+            parts.append(_rows("neardup", account, post, ts, _recode(texts, _dict(pa.array(labels, pa.string())))))
+    if not parts:
+        return KEYS_SCHEMA.empty_table()
+    return pa.concat_tables(parts).unify_dictionaries().combine_chunks()
+
+
+def _recode(values: pa.DictionaryArray, per_value: pa.DictionaryArray) -> pa.DictionaryArray:
+    """``values`` with each dictionary entry replaced by ``per_value``'s entry at the same position."""
+    return pa.DictionaryArray.from_arrays(pc.take(per_value.indices, values.indices), per_value.dictionary)

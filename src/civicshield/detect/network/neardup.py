@@ -32,6 +32,8 @@ from datasketch import MinHashLSH
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+_VERIFY_CHUNK = 500_000  # candidate pairs checked at once: 500k x num_perm x 8 bytes x 2
+
 
 def _token_hashes(tokens: pa.Array) -> np.ndarray:
     """64-bit hash per token, computed once per distinct token."""
@@ -92,8 +94,12 @@ def near_duplicate_groups(texts: list[str], threshold: float = 0.6, num_perm: in
         same = key[order][1:] == key[order][:-1]
         src.append(order[:-1][same])
         dst.append(order[1:][same])
-    i, j = np.concatenate(src), np.concatenate(dst)
-    ok = (sig[i] == sig[j]).mean(axis=1) >= threshold
+    pairs = np.unique(np.concatenate(src).astype(np.int64) * n + np.concatenate(dst))  # a pair found by several bands once
+    i, j = pairs // n, pairs % n
+    ok = np.zeros(len(pairs), dtype=bool)
+    for lo in range(0, len(pairs), _VERIFY_CHUNK):  # sig[i] copies rows: bound it
+        sl = slice(lo, lo + _VERIFY_CHUNK)
+        ok[sl] = (sig[i[sl]] == sig[j[sl]]).mean(axis=1) >= threshold
     links = coo_matrix((np.ones(int(ok.sum()), dtype=np.int8), (i[ok], j[ok])), shape=(n, n))
     _, membership = connected_components(links, directed=False)
     sizes = np.bincount(membership)
