@@ -34,7 +34,7 @@ import pyarrow.compute as pc
 
 from civicshield.detect.base import Detector, Finding, Param
 from civicshield.detect.network.clusters import cluster
-from civicshield.detect.network.keys import KEY_KINDS, POST_COLUMNS, extract_keys
+from civicshield.detect.network.keys import KEY_KINDS, KIND_COLUMNS, extract_keys
 from civicshield.detect.network.profile import MEMBERS_VIEW, Profile, created_together, profiles, report_row
 from civicshield.detect.network.projection import KEYS_VIEW, PAIR_EVENTS_VIEW, edges_sql, pair_events_sql
 from civicshield.errors import ParameterError
@@ -236,11 +236,21 @@ def _inside(pe: pa.Table, net_of: Mapping[str, int]) -> np.ndarray:
     return np.where(u == v, u, -1)
 
 
+def _keys(ctx, kinds: tuple[str, ...], params: Mapping[str, Any]) -> pa.Table:
+    """Keys extracted one posts column at a time, so that only one of the
+    large columns (text, above all) is in memory at once."""
+    parts = []
+    for column in dict.fromkeys(KIND_COLUMNS[k] for k in kinds):
+        wanted = tuple(k for k in kinds if KIND_COLUMNS[k] == column)
+        posts = ctx.query(f"SELECT post_id, account_id, created_at, {column} FROM posts")
+        parts.append(extract_keys(posts, wanted, params["min_text_words"], params["near_threshold"]))
+        del posts
+    return pa.concat_tables(parts).unify_dictionaries().combine_chunks()
+
+
 def run(ctx, params: Mapping[str, Any]) -> list[Finding]:
     kinds = _kinds(params["key_kinds"])
-    posts = ctx.query(f"SELECT {', '.join(POST_COLUMNS)} FROM posts")
-    keys = extract_keys(posts, kinds, params["min_text_words"], params["near_threshold"])
-    del posts  # the largest table in memory; example texts are fetched again for the few keys shown
+    keys = _keys(ctx, kinds, params)
     if keys.num_rows == 0:
         return []
     pe, edges = _edges(ctx, keys, params)

@@ -38,6 +38,8 @@ KEYS_SCHEMA = pa.schema(
 )
 
 POST_COLUMNS = ("post_id", "account_id", "created_at", "text", "hashtags", "urls", "mentions", "audio_id")
+# The posts column each key kind is read from.
+KIND_COLUMNS = {"hashtag": "hashtags", "url": "urls", "audio": "audio_id", "mention": "mentions", "text": "text", "neardup": "text"}
 
 
 def _digest(s: str) -> str:
@@ -123,6 +125,9 @@ def extract_keys(
     account = _dict(posts.column("account_id"))
     post = posts.column("post_id").combine_chunks()
     parts = []
+    missing = sorted({c for k, c in KIND_COLUMNS.items() if k in kinds} - set(posts.column_names))
+    if missing:
+        raise ValueError(f"posts lack column(s) {', '.join(missing)} needed for the chosen key kinds")
     if "hashtag" in kinds:
         parts.append(_list_keys("hashtag", posts, account, "hashtags", lambda h: fold(h).lstrip("#"), ts))
     if "url" in kinds:

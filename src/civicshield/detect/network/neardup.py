@@ -32,7 +32,7 @@ from datasketch import MinHashLSH
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-_VERIFY_CHUNK = 500_000  # candidate pairs checked at once: 500k x num_perm x 8 bytes x 2
+_VERIFY_CHUNK = 500_000  # candidate pairs checked at once: 500k x num_perm x 4 bytes x 2
 
 
 def _token_hashes(tokens: pa.Array) -> np.ndarray:
@@ -53,13 +53,16 @@ def _min_hash(starts: np.ndarray, hashes: np.ndarray, a: np.ndarray, b: np.ndarr
         for t in range(starts[d], starts[d + 1]):
             h = hashes[t]
             for k in range(a.size):
-                v = a[k] * h + b[k]  # uint64 arithmetic wraps: the affine map mod 2^64
+                # uint64 arithmetic wraps: the affine map mod 2^64.  Only the top
+                # 32 bits are kept (half the memory); the minimum of the top bits
+                # is the top bits of the minimum.
+                v = np.uint32((a[k] * h + b[k]) >> np.uint64(32))
                 if v < out[d, k]:
                     out[d, k] = v
 
 
 def signatures(texts: pa.Array, num_perm: int = 64, seed: int = 1) -> np.ndarray:
-    """MinHash signature (``len(texts)`` x ``num_perm``, uint64) of each text's word set.
+    """MinHash signature (``len(texts)`` x ``num_perm``, uint32) of each text's word set.
 
     Permutation ``k`` is ``a_k * h + b_k mod 2^64`` with ``a_k`` odd (a
     bijection, so it adds no collisions) over 64-bit blake2b token hashes,
@@ -69,7 +72,7 @@ def signatures(texts: pa.Array, num_perm: int = 64, seed: int = 1) -> np.ndarray
     rng = np.random.default_rng(seed)
     a = rng.integers(0, np.iinfo(np.uint64).max, num_perm, dtype=np.uint64, endpoint=True) | np.uint64(1)
     b = rng.integers(0, np.iinfo(np.uint64).max, num_perm, dtype=np.uint64, endpoint=True)
-    sig = np.full((n, num_perm), np.iinfo(np.uint64).max, dtype=np.uint64)
+    sig = np.full((n, num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
     lists = pc.utf8_split_whitespace(pc.fill_null(texts, ""))
     flat = pc.list_flatten(lists)
     if len(flat) == 0:
