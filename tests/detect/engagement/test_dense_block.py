@@ -72,3 +72,17 @@ def test_slow_camouflaged_farm_is_found_where_lockstep_misses_it(make_workspace)
     assert not set(slow) & lock
     flagged = set().union(*dense)
     assert not flagged & (world["fans"] | world["viral"])
+
+
+def test_hyperactive_organic_account_riding_along_is_left_out(make_workspace):
+    world = engagement_world()
+    eng = world["tables"]["engagements"]
+    # likes everything, the farm's orders included, at the same moments
+    farm_rows = [e for e in eng if e["actor_id"] == "f0"]
+    eng += [like("heavy", e["target_id"], e["created_at"]) for e in farm_rows]
+    eng += [like("heavy", f"p{i}", T0 + dt.timedelta(hours=i, minutes=5)) for i in range(400)]
+    res = _run(dense_block.DETECTOR, make_workspace(**world["tables"]))
+    flagged = {a for f in res.findings for a in f.account_ids}
+    assert world["farm"] <= flagged
+    assert "heavy" not in flagged
+    assert not any(k.startswith("heavy|") for f in res.findings for k in f.engagements)

@@ -41,6 +41,8 @@ PARAMS = (
     Param("min_fill", float, 0.4, "edges / (accounts x core columns): the average turnout of the block's orders", 0.0, 1.0),
     Param("min_column_share", float, 0.2,
           "median share of a block column's engagement that comes from the block (a farm's order vs a crowd)", 0.0, 1.0),
+    Param("min_member_focus", float, 0.1,
+          "a member's core columns / all its columns: below this it is an organic account riding along", 0.0, 1.0),
     Param("max_column_accounts", int, 1000,
           "block columns hit by more accounts are a crowd, left out of the farm split", 10, 100_000_000),
     Param("min_cosine", float, 0.5, "accounts of one farm: cosine of their weighted column vectors inside the block",
@@ -85,6 +87,7 @@ def find_blocks(edges: pa.Table, p) -> list[dict]:
     n_rows, n_cols = len(names), len(cols.dictionary)
     w = column_weights(c, n_cols)
     col_degree = np.bincount(c, minlength=n_cols)
+    row_degree = np.bincount(r, minlength=n_rows)
     alive = np.ones(len(r), np.bool_)
     out = []
     for _ in range(p["max_blocks"]):
@@ -110,8 +113,16 @@ def find_blocks(edges: pa.Table, p) -> list[dict]:
             # a farm's order is a large part of what its targets get in that
             # slice; heavy organic users are a small part of a popular post's crowd
             share = float(np.median(cn[core] / col_degree[ce[core]]))
-            tg = np.unique(t[e][np.isin(c[e], ce[core])])
+            in_core = np.isin(c[e], ce[core])
+            tg = np.unique(t[e][in_core])
             if len(tg) >= p["min_targets"] and fill >= p["min_fill"] and share >= p["min_column_share"]:
+                # a hyperactive organic account that likes everything also hits
+                # the orders, but they are a sliver of what it does; a farm
+                # account's engagement is mostly orders
+                hits = np.bincount(r[e][in_core], minlength=n_rows)[accts]
+                accts = accts[hits >= p["min_member_focus"] * row_degree[accts]]
+                if len(accts) < p["min_accounts"]:
+                    continue
                 _add(out, {"accounts": {names[i] for i in accts}, "targets": {tnames[i] for i in tg},
                            "columns": int(core.sum()), "fill": fill, "density": density, "column_share": share})
     return out
