@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 
 import igraph as ig
@@ -39,14 +38,6 @@ def network_id(prefix: str, members: Iterable[str]) -> str:
     """Stable id for a group: its prefix plus the smallest member, so re-runs
     on the same data name the same network the same way."""
     return f"{prefix}-{min(members)}"
-
-
-def as_dt(value) -> dt.datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value
-    return dt.datetime.fromisoformat(str(value))
 
 
 def throwaway_domains(ctx) -> list[str]:
