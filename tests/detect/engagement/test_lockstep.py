@@ -65,3 +65,25 @@ def test_deterministic_and_params_checked(make_workspace):
 def test_skipped_without_engagements(make_workspace):
     res = _run(make_workspace(accounts=[]))
     assert res.skipped and "engagements" in res.skipped
+
+
+def _notification_club(shared_device: bool) -> dict:
+    # eight fans with notifications on like each of their candidate's 20 posts
+    # within a minute of each other
+    fans = [f"n{i}" for i in range(8)]
+    eng = []
+    for j in range(20):
+        posted = T0 + dt.timedelta(hours=12 * j)
+        for i, a in enumerate(fans):
+            eng.append(like(a, f"idol{j}", posted + dt.timedelta(seconds=20 + 5 * i),
+                            device_id="one-phone" if shared_device else f"phone-{a}", ip_prefix=f"86.1.{i}"))
+    posts = [{"post_id": f"idol{j}", "account_id": "candidate", "created_at": T0 + dt.timedelta(hours=12 * j)}
+             for j in range(20)]
+    return {"accounts": [], "posts": posts, "engagements": eng}
+
+
+def test_notification_fan_club_is_not_a_farm_unless_it_shares_kit(make_workspace):
+    assert _run(make_workspace(**_notification_club(shared_device=False))).findings == ()
+    res = _run(make_workspace(**_notification_club(shared_device=True)))
+    assert [len(f.account_ids) for f in res.findings] == [8]
+    assert res.findings[0].evidence["largest_owner_share"] == 1.0

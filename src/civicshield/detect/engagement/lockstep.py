@@ -22,13 +22,14 @@ account, camouflage likes included.
 from __future__ import annotations
 
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import pyarrow as pa
 
 from civicshield.contract import engagement_key
 from civicshield.detect.base import Detector, Finding, Param
 from civicshield.detect.engagement._common import bucket, components, epoch, network_id
+from civicshield.detect.engagement._explain import owner_shares, tie_shares
 
 NAME = "lockstep_engagement"
 
@@ -37,6 +38,10 @@ PARAMS = (
     Param("min_matched", int, 5, "distinct targets a pair of accounts must have hit in lockstep", 2, 10_000),
     Param("min_similarity", float, 0.2, "matched targets / all targets of the pair (SynchroTrap Jaccard)", 0.0, 1.0),
     Param("min_accounts", int, 4, "smallest farm reported", 2, 100_000),
+    Param("max_owner_share", float, 0.8,
+          "a group whose targets mostly belong to one owner needs shared kit (devices, non-NAT prefixes) to count", 0.0, 1.0),
+    Param("nat_devices", int, 20, "an IP prefix with at least this many distinct devices is a NAT, not shared kit", 2,
+          10_000_000),
     Param("max_cell", int, 100, "skip (target, bucket) cells with more events than this in the pair join", 10, 1_000_000),
 )
 
@@ -123,8 +128,19 @@ def run(ctx, p) -> list[Finding]:
     by_group: dict[int, list[dict]] = defaultdict(list)
     for r in rows:
         by_group[group_of[r["actor_id"]]].append(r)
+    # A fan club with notifications on likes its candidate's posts within a
+    # minute or two of each other: lockstep on one owner's posts, from the
+    # fans' own phones, is not a farm (see _explain).
+    cores = []
+    for gi, members in enumerate(groups):
+        hits = Counter(f"{r['action']}|{r['target_id']}" for r in by_group[gi])
+        cores.append({t for t, n in hits.items() if n >= max(2, 0.3 * len(members))})
+    owners = owner_shares(ctx, cores)
+    ties = tie_shares(ctx, [set(g) for g in groups], p["nat_devices"])
     findings = []
     for gi, members in enumerate(groups):
+        if owners[gi] >= p["max_owner_share"] and ties[gi] < 0.5:
+            continue
         eng = by_group[gi]
         targets = {(r["action"], r["target_id"]) for r in eng}
         actions = sorted({r["action"] for r in eng})
@@ -146,6 +162,8 @@ def run(ctx, p) -> list[Finding]:
                     "engagement_rows": len(eng),
                     "distinct_targets": len(targets),
                     "actions": actions,
+                    "largest_owner_share": round(owners[gi], 3),
+                    "shared_kit_share": round(ties[gi], 3),
                     "window_seconds": p["window_seconds"],
                 },
             )
