@@ -55,6 +55,7 @@ PARAMS = (
     Param("near_threshold", float, 0.6, "word-set Jaccard for near-duplicate text (MinHash LSH)", 0.1, 1.0),
     Param("min_text_words", int, 4, "texts with fewer words give no text keys", 1, 100),
     Param("creation_window", int, 3600, "seconds within which accounts count as created together", 1, 30 * 86400),
+    Param("sql_memory_gb", float, 2.0, "memory DuckDB may use for the projection before it spills to disk", 0.1, 1024.0),
     Param("key_kinds", str, ",".join(KEY_KINDS), f"comma-separated key kinds to use, of {', '.join(KEY_KINDS)}"),
 )
 
@@ -121,12 +122,18 @@ def _edges(ctx, keys: pa.Table, p: Mapping[str, Any]) -> tuple[pa.Table, pa.Tabl
     """(pair events, edges) of pairs passing the event, key and lift thresholds."""
     n_accounts = _n_accounts(keys)
     ctx.con.register(KEYS_VIEW, _coded(keys))
+    # DuckDB would otherwise take most of the machine's memory for the join's
+    # hash tables; under a limit it spills to disk instead.  The store's
+    # setting is put back afterwards.
+    previous = ctx.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    ctx.con.execute(f"SET memory_limit = '{float(p['sql_memory_gb'])}GB'")
     try:
         max_df = max(100, int(p["max_key_share"] * n_accounts))
         pe = ctx.query(
             pair_events_sql(p["window"], p["event_seconds"], p["cell_cap"], p["min_events"], p["min_keys"], max_df)
         )
     finally:
+        ctx.con.execute(f"SET memory_limit = '{previous}'")
         ctx.con.unregister(KEYS_VIEW)
     pe = _decode(pe, keys)
     ctx.con.register(PAIR_EVENTS_VIEW, pe)

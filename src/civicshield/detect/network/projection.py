@@ -33,6 +33,9 @@ def pair_events_sql(window: int, event_seconds: int, cap: int, min_events: int, 
     ``active`` in how many event buckets, for IDF and the null model.  Keys
     used by more than ``max_df`` accounts are ignored: everybody uses them,
     so a shared use says nothing, and they are what makes the join expensive.
+    Accounts active in fewer than ``min_events`` event buckets or on fewer
+    than ``min_keys`` keys cannot reach the thresholds with anyone and are
+    left out of the join (exact: no pair that could pass is lost).
     """
     w, e = int(window), int(event_seconds)
     return f"""
@@ -47,9 +50,15 @@ ks AS (
   SELECT kind, key, COUNT(DISTINCT account_id) AS df, COUNT(DISTINCT CAST(FLOOR(ts / {e}) AS BIGINT)) AS active
   FROM k GROUP BY kind, key
 ),
+act AS (
+  SELECT account_id FROM k GROUP BY account_id
+  HAVING COUNT(DISTINCT CAST(FLOOR(ts / {e}) AS BIGINT)) >= {int(min_events)}
+     AND COUNT(DISTINCT CONCAT(kind, ':', key)) >= {int(min_keys)}
+),
 kk AS (
   SELECT k.account_id, k.kind, k.key, k.ts, k.b
   FROM k
+  JOIN act ON k.account_id = act.account_id
   JOIN cells c ON k.kind = c.kind AND k.key = c.key AND k.b = c.b
   JOIN ks ON k.kind = ks.kind AND k.key = ks.key
   WHERE c.n <= {int(cap)} AND ks.df <= {int(max_df)}
