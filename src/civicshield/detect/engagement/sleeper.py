@@ -36,7 +36,7 @@ NAME = "sleeper_activation"
 PARAMS = (
     Param("min_dormant_days", int, 365, "silence before the activation, in days", 1, 36500),
     Param("lead_days", int, 60, "activations this many days before the first round (or later) count", 1, 3650),
-    Param("min_political_share", float, 0.5, "share of the account's items after activation that are about the election",
+    Param("min_political_share", float, 0.3, "share of the account's items after activation that are about the election",
           0.0, 1.0),
     Param("cohort_hours", int, 48, "a cohort has min_cohort activations within this many hours", 1, 8760),
     Param("min_cohort", int, 5, "smallest cohort reported", 2, 100_000),
