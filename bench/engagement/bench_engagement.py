@@ -80,7 +80,7 @@ def synth(n_events: int, seed: int, farms: int, farm_size: int, jobs: int) -> tu
             p_parts.append(cam)
             t_parts.append(post_t[cam] + rng.exponential(6 * 3600, 15))
     actor, target, t = np.concatenate(a_parts), np.concatenate(p_parts), np.concatenate(t_parts)
-    ts = pa.array((np.datetime64(T0, "us") + (t * 1e6).astype("timedelta64[us]")))
+    ts = pa.array(np.datetime64(T0, "us") + (t * 1e6).astype("timedelta64[us]"))
     table = pa.table({
         "actor_id": _ids("u", actor),
         "action": pa.array(np.where(rng.random(len(actor)) < 0.9, "like", "share")),

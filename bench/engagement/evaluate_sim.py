@@ -1,6 +1,6 @@
 """Quality of the engagement family on simulated elections, several seeds.
 
-    python bench/engagement/evaluate_sim.py --seeds 1 2 3 4 5 --accounts 5000 [--keep DIR]
+    python bench/engagement/evaluate_sim.py --seeds 1 2 3 4 5 --accounts 5000 [--scale 1] [--keep DIR]
 
 Simulates each seed, ingests it, runs only the engagement detectors, and
 prints precision / recall / F1 per kind (account level, and engagement rows
@@ -29,10 +29,10 @@ KINDS = (("fake_engagement", "account"), ("fake_engagement", "engagement"), ("ba
          ("sleeper_activation", "account"), ("spam_signup", "account"), ("recidivism", "account"))
 
 
-def run_seed(root: Path, seed: int, accounts: int) -> dict:
+def run_seed(root: Path, seed: int, accounts: int, scale: float = 1.0) -> dict:
     ds, ws = root / f"ds-{seed}", Workspace(root / f"ws-{seed}").ensure()
     t0 = time.perf_counter()
-    simulate(ds, SimConfig(seed=seed, accounts=accounts))
+    simulate(ds, SimConfig(seed=seed, accounts=accounts, scale=scale))
     ingest_dataset(ds, ws)
     timings: dict[str, float] = {}
     started: dict[str, float] = {}
@@ -62,12 +62,13 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5])
     ap.add_argument("--accounts", type=int, default=5000)
+    ap.add_argument("--scale", type=float, default=1.0, help="activity per account (52 gives ~10M engagements)")
     ap.add_argument("--keep", type=Path, default=None, help="keep datasets and workspaces here")
     a = ap.parse_args()
     root = a.keep or Path(tempfile.mkdtemp(prefix="cs-eng-eval-"))
     root.mkdir(parents=True, exist_ok=True)
     try:
-        results = [run_seed(root, s, a.accounts) for s in a.seeds]
+        results = [run_seed(root, s, a.accounts, a.scale) for s in a.seeds]
     finally:
         if a.keep is None:
             shutil.rmtree(root, ignore_errors=True)
