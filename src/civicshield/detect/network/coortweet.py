@@ -106,6 +106,10 @@ def co_share_network(shares: pa.Table, window: float, min_participation: int = 1
     # Integer codes join and group much faster than strings.  Accounts are
     # coded in sorted order so ``LEAST``/``GREATEST`` on codes orders the pair
     # as the ids would be.
+    shares = pa.table(
+        {c: shares.column(c).cast(pa.string()) if pa.types.is_dictionary(shares.column(c).type) else shares.column(c)
+         for c in ("object_id", "account_id", "content_id", "ts")}
+    )
     accounts = pc.sort_indices(pc.unique(shares.column("account_id")))
     accounts = pc.take(pc.unique(shares.column("account_id")), accounts)
     coded = pa.table(
