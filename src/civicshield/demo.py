@@ -53,8 +53,12 @@ def _chart(counts: dict[str, int]) -> str:
 
     kinds = sorted(counts, key=counts.get)
     fig, ax = plt.subplots(figsize=(7, 0.35 * len(kinds) + 1))
-    ax.barh(kinds, [counts[k] for k in kinds], color="#33658a")
-    ax.set_xlabel("findings")
+    values = [counts[k] for k in kinds]
+    ax.barh(kinds, values, color="#33658a")
+    ax.set_xscale("log")  # per-post labels outnumber network findings by 1000x
+    for y, v in enumerate(values):
+        ax.text(v, y, f" {v:,}", va="center", fontsize=8)
+    ax.set_xlabel("findings (log scale)")
     ax.set_title("Findings per kind")
     fig.tight_layout()
     buf = io.BytesIO()

@@ -38,6 +38,11 @@ class Election:
     watch_from: dt.date
     authority_name: str = ""
     authority_url: str = ""
+    # Optional, beyond the contract's example: the authority's other names
+    # (local language, acronym) and accounts, so impersonators of the
+    # electoral authority itself can be recognised.
+    authority_aliases: tuple[str, ...] = ()
+    authority_account_ids: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     candidates: tuple[Candidate, ...] = field(default=())
@@ -128,6 +133,8 @@ def _build(data: dict, where: str) -> Election:
         watch_from=watch_from,
         authority_name=str(data.get("authority_name", "")),
         authority_url=str(data.get("authority_url", "")),
+        authority_aliases=_strs(data.get("authority_aliases"), where, "authority_aliases"),
+        authority_account_ids=_strs(data.get("authority_account_ids"), where, "authority_account_ids"),
         languages=_strs(data.get("languages"), where, "languages"),
         keywords=_strs(data.get("keywords"), where, "keywords"),
         candidates=tuple(cands),

@@ -74,6 +74,7 @@ class Scenario:
             f"watch_from = {q(WATCH_FROM.isoformat())}",
             f"authority_name = {q('Permanent Electoral Authority')}",
             f"authority_url = {q('https://www.roaep.ro/')}",
+            f"authority_aliases = [{q('Autoritatea Electorală Permanentă')}, {q('AEP')}]",
             f"languages = {arr(self.languages)}",
             f"keywords = {arr(self.keywords)}",
         ]

@@ -8,13 +8,13 @@ import pyarrow as pa
 import pytest
 from network_plant import plant
 
+from civicshield._testing import ro_election
 from civicshield.detect import DetectionContext, get, run_detector
 from civicshield.detect.network.keys import extract_keys
 from civicshield.detect.network.projection import KEYS_VIEW, pair_events_sql
 from civicshield.errors import ParameterError
 from civicshield.store.build import build_store
 from civicshield.workspace import Workspace
-from conftest import ro_election
 
 DET = get("coordination")
 

@@ -6,12 +6,12 @@ import pyarrow.csv as pacsv
 from network_plant import plant
 from typer.testing import CliRunner
 
+from civicshield._testing import ro_election
 from civicshield.cli import app
 from civicshield.detect import detect
 from civicshield.detect.network.reports import network_reports
 from civicshield.store.build import build_store
 from civicshield.workspace import Workspace
-from conftest import ro_election
 
 runner = CliRunner()
 

@@ -123,6 +123,12 @@ def _targets(election, official_profiles: dict[str, tuple[str, str]], norm: _Nor
         for aid in c.official_account_ids:
             for label in official_profiles.get(aid, ()):
                 add(c.id, "candidate", label)
+    if election.authority_name:
+        for label in (election.authority_name, *election.authority_aliases):
+            add("authority", "authority", label, exact_only=True)
+        for aid in election.authority_account_ids:
+            for label in official_profiles.get(aid, ()):
+                add("authority", "authority", label, exact_only=True)
     for p in election.parties:
         for label in (p.name, *p.aliases):
             add(p.id, "party", label)
@@ -168,6 +174,7 @@ def run(ctx, params):
     ids = cols["account_id"]
     official = {a: c.id for c in election.candidates for a in c.official_account_ids}
     official |= {a: p.id for p in election.parties for a in p.official_account_ids}
+    official |= {a: "authority" for a in election.authority_account_ids}
     index = {a: i for i, a in enumerate(ids)}
     profiles = {a: tuple(x for x in (cols["handle"][index[a]], cols["display_name"][index[a]]) if x)
                 for a in official if a in index}
