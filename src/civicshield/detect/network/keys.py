@@ -30,8 +30,7 @@ KEY_KINDS = ("hashtag", "url", "audio", "mention", "text", "neardup")
 _DICT = pa.dictionary(pa.int32(), pa.string())
 # account_id, kind and key are dictionary-encoded: at 10M posts there are
 # ~30M key rows but few distinct values, and the projection joins on the
-# integer codes anyway.  post_id is kept only for text keys (to show an
-# example text as evidence); other kinds leave it null.
+# integer codes anyway.
 KEYS_SCHEMA = pa.schema(
     [("account_id", _DICT), ("post_id", pa.string()), ("kind", pa.dictionary(pa.int8(), pa.string())), ("key", _DICT),
      ("ts", pa.int64())]
@@ -63,13 +62,13 @@ def _seconds(ts: pa.Array) -> pa.Array:
     return pc.divide(pc.cast(pc.cast(ts, pa.timestamp("us")), pa.int64()), 1_000_000)
 
 
-def _rows(kind: str, account: pa.Array, post: pa.Array | None, ts: pa.Array, key: pa.DictionaryArray) -> pa.Table:
+def _rows(kind: str, account: pa.Array, post: pa.Array, ts: pa.Array, key: pa.DictionaryArray) -> pa.Table:
     keep = pc.is_valid(key)
     n = int(pc.sum(keep).as_py() or 0)
     return pa.table(
         {
             "account_id": pc.filter(account, keep),
-            "post_id": pc.filter(post, keep) if post is not None else pa.nulls(n, pa.string()),
+            "post_id": pc.filter(post, keep),
             "kind": pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int8)), pa.array([kind])),
             "key": pc.filter(key, keep),
             "ts": pc.filter(ts, keep),
@@ -78,14 +77,14 @@ def _rows(kind: str, account: pa.Array, post: pa.Array | None, ts: pa.Array, key
     )
 
 
-def _list_keys(kind: str, posts: pa.Table, account: pa.DictionaryArray, column: str, fn: Callable[[str], str],
-               ts: pa.Array) -> pa.Table:
+def _list_keys(kind: str, posts: pa.Table, account: pa.DictionaryArray, post: pa.Array, column: str,
+               fn: Callable[[str], str], ts: pa.Array) -> pa.Table:
     lists = posts.column(column).combine_chunks()
     flat = pc.list_flatten(lists)
     if len(flat) == 0:
         return KEYS_SCHEMA.empty_table()
     parent = pc.list_parent_indices(lists)
-    return _rows(kind, pc.take(account, parent), None, pc.take(ts, parent), _map_distinct(flat, fn))
+    return _rows(kind, pc.take(account, parent), pc.take(post, parent), pc.take(ts, parent), _map_distinct(flat, fn))
 
 
 def _mention_pattern(lists: pa.Array) -> pa.Array:
@@ -129,13 +128,13 @@ def extract_keys(
     if missing:
         raise ValueError(f"posts lack column(s) {', '.join(missing)} needed for the chosen key kinds")
     if "hashtag" in kinds:
-        parts.append(_list_keys("hashtag", posts, account, "hashtags", lambda h: fold(h).lstrip("#"), ts))
+        parts.append(_list_keys("hashtag", posts, account, post, "hashtags", lambda h: fold(h).lstrip("#"), ts))
     if "url" in kinds:
-        parts.append(_list_keys("url", posts, account, "urls", normalize_url, ts))
+        parts.append(_list_keys("url", posts, account, post, "urls", normalize_url, ts))
     if "audio" in kinds:
-        parts.append(_rows("audio", account, None, ts, _map_distinct(posts.column("audio_id"), str.strip)))
+        parts.append(_rows("audio", account, post, ts, _map_distinct(posts.column("audio_id"), str.strip)))
     if "mention" in kinds:
-        parts.append(_rows("mention", account, None, ts, _dict(_mention_pattern(posts.column("mentions").combine_chunks()))))
+        parts.append(_rows("mention", account, post, ts, _dict(_mention_pattern(posts.column("mentions").combine_chunks()))))
     if kinds & {"text", "neardup"}:
         texts = _map_distinct(posts.column("text"), content_text)
         distinct = texts.dictionary.to_pylist()
