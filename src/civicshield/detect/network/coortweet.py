@@ -24,6 +24,7 @@ from pathlib import Path
 
 import duckdb
 import igraph as ig
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -75,18 +76,24 @@ def read_coortweet(path: Path) -> pa.Table:
 
 
 def co_share_sql(window: float, min_weight: int) -> str:
+    """Same-bucket pairs in both orders, and neighbouring-bucket pairs joined
+    once and read in both directions."""
     w = float(window)
-    side = """
-  SELECT x.account_id AS a, y.account_id AS c, x.object_id AS o, x.content_id AS m
-  FROM s x JOIN s y ON x.object_id = y.object_id AND {join}
-  WHERE x.account_id <> y.account_id AND ABS(x.ts - y.ts) <= {w}"""
     return f"""
 WITH s AS (
   SELECT object_id, account_id, content_id, ts, CAST(FLOOR(ts / {w}) AS BIGINT) AS b FROM {SHARES_VIEW}
 ),
-pairs AS ({side.format(join="x.b = y.b", w=w)}
-  UNION ALL{side.format(join="x.b = y.b + 1", w=w)}
-  UNION ALL{side.format(join="x.b + 1 = y.b", w=w)}
+adj AS (
+  SELECT x.account_id AS a, y.account_id AS c, x.object_id AS o, x.content_id AS m, y.content_id AS n
+  FROM s x JOIN s y ON x.object_id = y.object_id AND x.b + 1 = y.b
+  WHERE x.account_id <> y.account_id AND y.ts - x.ts <= {w}
+),
+pairs AS (
+  SELECT x.account_id AS a, y.account_id AS c, x.object_id AS o, x.content_id AS m
+  FROM s x JOIN s y ON x.object_id = y.object_id AND x.b = y.b
+  WHERE x.account_id <> y.account_id AND ABS(x.ts - y.ts) <= {w}
+  UNION ALL SELECT a, c, o, m FROM adj
+  UNION ALL SELECT c AS a, a AS c, o, n AS m FROM adj
 ),
 directed AS (
   SELECT a, c, COUNT(*) AS w FROM (SELECT DISTINCT a, c, o, m FROM pairs) d GROUP BY a, c
@@ -99,24 +106,30 @@ ORDER BY source, target
 """
 
 
+def _codes(col: pa.Array | pa.ChunkedArray) -> pa.DictionaryArray:
+    """A dictionary-encoded column as one array (encoded here if it is not yet)."""
+    if not pa.types.is_dictionary(col.type):
+        col = pc.dictionary_encode(col)
+    return col.unify_dictionaries().combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+
+
 def co_share_network(shares: pa.Table, window: float, min_participation: int = 1) -> pa.Table:
     """Edges ``(source, target, weight)`` with ``source < target``."""
     if window <= 0:
         raise ValueError(f"window must be a positive number of seconds, got {window}")
     # Integer codes join and group much faster than strings.  Accounts are
     # coded in sorted order so ``LEAST``/``GREATEST`` on codes orders the pair
-    # as the ids would be.
-    shares = pa.table(
-        {c: shares.column(c).cast(pa.string()) if pa.types.is_dictionary(shares.column(c).type) else shares.column(c)
-         for c in ("object_id", "account_id", "content_id", "ts")}
-    )
-    accounts = pc.sort_indices(pc.unique(shares.column("account_id")))
-    accounts = pc.take(pc.unique(shares.column("account_id")), accounts)
+    # as the ids would.
+    objects, account_codes, contents = (_codes(shares.column(c)) for c in ("object_id", "account_id", "content_id"))
+    order = pc.sort_indices(account_codes.dictionary).to_numpy()
+    rank = np.empty(len(order), dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    accounts = pc.take(account_codes.dictionary, pa.array(order))
     coded = pa.table(
         {
-            "object_id": pc.dictionary_encode(shares.column("object_id")).combine_chunks().indices,
-            "account_id": pc.index_in(shares.column("account_id"), value_set=accounts),
-            "content_id": pc.dictionary_encode(shares.column("content_id")).combine_chunks().indices,
+            "object_id": objects.indices,
+            "account_id": pa.array(rank[account_codes.indices.to_numpy(zero_copy_only=False)]),
+            "content_id": contents.indices,
             "ts": shares.column("ts"),
         }
     )
