@@ -125,7 +125,8 @@ TABLES: dict[str, Table] = {
             (
                 _c("comment_id", required=True),
                 _c("post_id", required=True),
-                _c("account_id", required=True),
+                # research APIs (TikTok's) do not name a comment's author
+                _c("account_id"),
                 _c("created_at", "timestamp", required=True),
                 _c("text"),
             ),
