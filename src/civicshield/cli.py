@@ -753,6 +753,15 @@ def gate_replay(
 
 
 
+# --- report commands ---
+
+
+# --- web commands ---
+
+
+# --- interop commands ---
+
+
 def main() -> None:
     try:
         app()
