@@ -33,3 +33,9 @@ def test_readme_opens_with_the_two_commands_and_ci_runs_the_test_one():
     head = readme[: readme.index("\n## ", readme.index("## Set-up") + 1)]
     assert "make demo" in head and "make test" in head
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_every_page_is_listed_in_the_index():
+    index = (DOCS / "index.md").read_text(encoding="utf-8")
+    unlisted = [p.name for p in DOCS.glob("*.md") if p.name != "index.md" and f"({p.name})" not in index]
+    assert not unlisted, f"docs/index.md does not list {unlisted}"
