@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PY=${PY:-python3}
-need_apt=(pkg-config libicu-dev g++ redis-server postgresql chromium)
+need_apt=(pkg-config libicu-dev g++ redis-server postgresql chromium poppler-utils)
 # (Debian packages are added here as capabilities need them.)
 if [ ${#need_apt[@]} -gt 0 ]; then
   missing=()
