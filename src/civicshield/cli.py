@@ -754,9 +754,111 @@ def gate_replay(
 
 
 # --- report commands ---
+@app.command()
+def report(
+    period: Annotated[str, typer.Option(help="FROM..TO, ISO dates, both included (2024-09-01..2024-11-24).")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for report.html, report.pdf, figures.json and CSVs.")],
+    workspace: Workspace_ = Path("workspace"),
+    db: Db_ = None,
+    country: Annotated[str | None, typer.Option(help="Only accounts registered in (and viewers in) this country.")] = None,
+    pdf: Annotated[bool, typer.Option(help="Also print the HTML to PDF with headless Chromium.")] = True,
+) -> None:
+    """Write the transparency report: operations, enforcement, response times, amplification."""
+    from civicshield.report import Period, build_report
+    from civicshield.workspace import open_workspace
+
+    try:
+        with progress_bar("report") as bar:
+            files = build_report(open_workspace(workspace), Period.parse(period), out_dir, db, country, pdf, bar)
+    except CivicshieldError as e:
+        _fail(e)
+    for p in (files.html, files.pdf, files.json, *files.csv):
+        if p is not None:
+            out.print(f"wrote {p}")
+
 
 
 # --- web commands ---
+
+users_app = typer.Typer(help="Console users and API tokens (local administration on the server).", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+@app.command("serve")
+def serve(
+    workspace: Workspace_ = Path("workspace"),
+    db: Db_ = None,
+    host: Annotated[str, typer.Option(help="Address to listen on (keep it local; put TLS in front).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+) -> None:
+    """Start the web console and API (/api/v1)."""
+    from civicshield.web.server import serve as run
+    from civicshield.workspace import open_workspace
+
+    try:
+        run(open_workspace(workspace), db, host, port)
+    except CivicshieldError as e:
+        _fail(e)
+
+
+@users_app.command("add")
+def users_add(
+    name: str,
+    role: Annotated[str, typer.Option("--role", help="analyst, moderator, lead, auditor or liaison.")],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True,
+                                          envvar="CIVICSHIELD_PASSWORD", help="At least 12 characters.")],
+    workspace: Workspace_ = Path("workspace"),
+    db: Db_ = None,
+) -> None:
+    """Add a console user (the password is stored as an argon2id hash)."""
+    from civicshield.cases import users
+
+    store, _ = _cases(workspace, db, name or "?", role if role else "analyst")
+    try:
+        users.add_user(store, name, role, password)
+    except CivicshieldError as e:
+        _fail(e)
+    out.print(f"user {escape(name)} ({escape(role)}) added")
+
+
+@users_app.command("list")
+def users_list(workspace: Workspace_ = Path("workspace"), db: Db_ = None) -> None:
+    """List console users."""
+    from civicshield.cases import users
+
+    store, _ = _cases(workspace, db, "admin", "analyst")
+    for u in users.list_users(store):
+        out.print(f"{escape(u['name'])}\t{u['role']}\t{'active' if u['active'] else 'disabled'}", highlight=False)
+
+
+@users_app.command("disable")
+def users_disable(name: str, workspace: Workspace_ = Path("workspace"), db: Db_ = None) -> None:
+    """Disable a user: ends their sessions and revokes their API tokens."""
+    from civicshield.cases import users
+
+    store, _ = _cases(workspace, db, "admin", "analyst")
+    try:
+        users.set_active(store, name, False)
+    except CivicshieldError as e:
+        _fail(e)
+    out.print(f"user {escape(name)} disabled")
+
+
+@users_app.command("token")
+def users_token(
+    name: str,
+    label: Annotated[str, typer.Option(help="What the token is for.")] = "api",
+    workspace: Workspace_ = Path("workspace"),
+    db: Db_ = None,
+) -> None:
+    """Make an API token acting as NAME (printed once; only its hash is kept)."""
+    from civicshield.cases import users
+
+    store, _ = _cases(workspace, db, "admin", "analyst")
+    try:
+        print(users.add_token(store, name, label))
+    except CivicshieldError as e:
+        _fail(e)
 
 
 # --- interop commands ---
