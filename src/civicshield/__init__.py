@@ -30,6 +30,14 @@ _API = {
     "evaluate_files": "civicshield.evaluate",
     "load_election": "civicshield.election",
     "run_demo": "civicshield.demo",
+    "findings_frame": "civicshield.interop",
+    "table_frame": "civicshield.interop",
+    "export_table": "civicshield.interop",
+    "export_graph": "civicshield.interop",
+    "network_graph": "civicshield.interop",
+    "import_tiktok_research": "civicshield.interop",
+    "import_coortweet": "civicshield.interop",
+    "import_toolkit": "civicshield.interop",
 }
 
 __all__ = ["__version__", *_API]

@@ -863,6 +863,99 @@ def users_token(
 
 # --- interop commands ---
 
+import_app = typer.Typer(help="Convert research-API and tool formats into a dataset folder.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+Out_ = Annotated[Path, typer.Option("--out", help="Dataset folder to write (must not exist or be empty).")]
+ElectionFile_ = Annotated[Path, typer.Option("--election", help="election.toml describing the election.")]
+
+
+def _imported(res) -> None:
+    for note in res.notes:
+        err.print(f"note: {note}", highlight=False, markup=False, soft_wrap=True)
+    out.print(f"wrote {res.out}: " + ", ".join(f"{k} {v:,}" for k, v in res.rows.items()), highlight=False)
+
+
+@import_app.command("tiktok-research")
+def import_tiktok(
+    folder: Annotated[Path, typer.Argument(help="Folder of saved TikTok Research API responses (.json/.jsonl).")],
+    out_dir: Out_,
+    election_file: ElectionFile_,
+) -> None:
+    """Convert saved TikTok Research API responses (videos, user info, comments, followers) into a dataset."""
+    from civicshield.interop import import_tiktok_research
+
+    try:
+        _imported(import_tiktok_research(folder, out_dir, election_file))
+    except CivicshieldError as e:
+        _fail(e)
+
+
+@import_app.command("coortweet")
+def import_coortweet_cmd(
+    csv_file: Annotated[Path, typer.Argument(help="CooRTweet CSV (shares or posts shape).")],
+    out_dir: Out_,
+    election_file: ElectionFile_,
+    objects: Annotated[str, typer.Option(help="Shares shape: objects are 'share' (retweets), 'url' or 'hashtag'.")] = "share",
+) -> None:
+    """Convert a CooRTweet CSV into a dataset."""
+    from civicshield.interop import import_coortweet
+
+    try:
+        _imported(import_coortweet(csv_file, out_dir, election_file, objects))
+    except CivicshieldError as e:
+        _fail(e)
+
+
+@import_app.command("toolkit")
+def import_toolkit_cmd(
+    csv_file: Annotated[Path, typer.Argument(help="coordination-network-toolkit CSV (message_id, user_id, ...).")],
+    out_dir: Out_,
+    election_file: ElectionFile_,
+) -> None:
+    """Convert a coordination-network-toolkit CSV into a dataset (reposts become shares)."""
+    from civicshield.interop import import_toolkit
+
+    try:
+        _imported(import_toolkit(csv_file, out_dir, election_file))
+    except CivicshieldError as e:
+        _fail(e)
+
+
+@export_app.command("graph")
+def export_graph_cmd(
+    workspace: Workspace_ = Path("workspace"),
+    fmt: Annotated[str, typer.Option("--format", help="graphml or gexf.")] = "graphml",
+    out_file: Annotated[Path, typer.Option("--out", help="File to write.")] = Path("network.graphml"),
+    kind: Annotated[str, typer.Option(help="Finding kind whose accounts are the nodes.")] = "coordinated_network",
+    window: Annotated[int | None, typer.Option(help="Co-action window in seconds (default: coordination's).")] = None,
+) -> None:
+    """Write the accounts of one finding kind as a graph for Gephi (co-action edges for coordinated networks)."""
+    from civicshield.interop import export_graph
+    from civicshield.workspace import open_workspace
+
+    try:
+        res = export_graph(open_workspace(workspace), out_file, fmt, kind, window)
+    except CivicshieldError as e:
+        _fail(e)
+    out.print(f"wrote {res.path}: {res.nodes:,} accounts, {res.edges:,} edges, {res.networks:,} networks", highlight=False)
+
+
+@export_app.command("table")
+def export_table_cmd(
+    name: Annotated[str, typer.Argument(help="A contract table or 'findings'.")],
+    workspace: Workspace_ = Path("workspace"),
+    out_file: Annotated[Path, typer.Option("--out", help="Parquet file to write.")] = Path("table.parquet"),
+) -> None:
+    """Write one workspace table as Parquet."""
+    from civicshield.interop import export_table
+    from civicshield.workspace import open_workspace
+
+    try:
+        n = export_table(open_workspace(workspace), name, out_file)
+    except CivicshieldError as e:
+        _fail(e)
+    out.print(f"wrote {n:,} rows of {name} to {out_file}", highlight=False)
+
 
 def main() -> None:
     try:

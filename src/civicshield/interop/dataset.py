@@ -1,0 +1,113 @@
+"""Writing a contract dataset folder from imported rows.
+
+Every importer ends here, so the folder it leaves is one that
+``civicshield ingest`` accepts: Parquet typed by the store's own Arrow
+schema, the election file validated and copied, and what the import could
+not map written to ``IMPORT_NOTES.md`` (ingest ignores it, people read it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from civicshield.contract import TABLES
+from civicshield.election import load_election
+from civicshield.errors import DataError
+from civicshield.store.build import arrow_schema
+
+NOTES_FILE = "IMPORT_NOTES.md"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    out: Path
+    rows: dict[str, int]  # rows written per contract table
+    notes: tuple[str, ...] = ()
+    extra_files: tuple[Path, ...] = ()  # files beside the tables that ingest ignores
+    stand_in_created_at: tuple[str, ...] = field(default=())  # accounts whose created_at is a stand-in
+
+
+def username_id(prefix: str, username: str) -> str:
+    """A stable account id for an account known only by its username."""
+    return f"{prefix}-" + hashlib.blake2b(username.strip().lower().encode(), digest_size=8).hexdigest()
+
+
+def utc_from_unix(value, file: str, row: int | None, column: str) -> dt.datetime:
+    """Unix seconds (int, float or digit string) -> naive UTC datetime; never through a float for ints."""
+    if isinstance(value, bool) or value is None or value == "":
+        raise DataError(file, row, column, f"expected unix seconds, got {value!r}")
+    try:
+        secs = int(value) if isinstance(value, int) or (isinstance(value, str) and value.strip().lstrip("-").isdigit()) \
+            else float(value)
+        return dt.datetime.fromtimestamp(secs, dt.UTC).replace(tzinfo=None)
+    except (TypeError, ValueError, OverflowError, OSError):
+        raise DataError(file, row, column, f"expected unix seconds, got {value!r}") from None
+
+
+def contract_table(name: str, rows: list[dict], extra: Mapping[str, pa.DataType] | None = None) -> pa.Table:
+    """Rows -> Arrow typed as the store's schema, defaults filled; ``extra``
+    columns (source fields the contract lacks) are appended as they come."""
+    schema = arrow_schema(name)
+    defaults = {c.name: c.default for c in TABLES[name].columns if c.default is not None}
+    cols = [{**defaults, **{k: v for k, v in r.items() if v is not None}} for r in rows]
+    tbl = pa.Table.from_pylist([{f.name: r.get(f.name) for f in schema} for r in cols], schema=schema)
+    for name_, type_ in (extra or {}).items():
+        tbl = tbl.append_column(name_, pa.array([r.get(name_) for r in rows], type_))
+    return tbl
+
+
+def check_out_dir(out: Path) -> Path:
+    out = Path(out)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise DataError(str(out), None, None, "output folder exists and is not empty; choose a new folder")
+    return out
+
+
+def write_dataset(
+    out: Path,
+    election_file: Path,
+    tables: Mapping[str, pa.Table],
+    notes: list[str],
+    source: str,
+    stand_ins: list[str] = (),
+    extra: Mapping[str, pa.Table] | None = None,
+) -> ImportResult:
+    """Write ``tables`` (from ``contract_table``) as Parquet plus election.toml and the notes file."""
+    out = check_out_dir(out)
+    load_election(Path(election_file))  # refuse a bad election file before writing anything
+    out.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(election_file, out / "election.toml")
+    rows = {}
+    for name, tbl in tables.items():
+        if tbl.num_rows == 0 and name != "accounts":
+            continue
+        pq.write_table(tbl, out / f"{name}.parquet")
+        rows[name] = tbl.num_rows
+    extra_paths = []
+    for fname, tbl in (extra or {}).items():
+        pacsv.write_csv(tbl, out / fname)
+        extra_paths.append(out / fname)
+    lines = [f"# Import notes: {source}", ""]
+    lines += [f"- {n}" for n in notes] or ["- nothing to note"]
+    if stand_ins:
+        lines += [
+            "",
+            "## Accounts whose created_at is a stand-in",
+            "",
+            "The source does not give account creation times. For these accounts `created_at` is the",
+            "earliest activity seen in the import, so creation-time detectors (batch_created, sleeper)",
+            "say nothing meaningful about them.",
+            "",
+            *[f"- {a}" for a in stand_ins],
+        ]
+    (out / NOTES_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return ImportResult(out, rows, tuple(notes), tuple(extra_paths), tuple(stand_ins))
