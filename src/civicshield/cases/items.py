@@ -1,0 +1,49 @@
+"""Read-only views the web console needs beyond ``review``: queue counts
+and the evidence snapshots (accounts and posts) behind one case."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from civicshield.cases.models import Case, CaseEntity, EvidenceItem
+from civicshield.cases.roles import Actor, require
+
+
+def queue_counts(store, actor: Actor) -> dict[str, dict[str, int]]:
+    """queue -> status -> number of cases (merged cases left out)."""
+    require(actor, "cases.view")
+    q = (sa.select(Case.queue, Case.status, sa.func.count()).where(Case.status != "merged")
+         .group_by(Case.queue, Case.status))
+    out: dict[str, dict[str, int]] = {}
+    with store.reader() as s:
+        for queue, status, n in s.execute(q):
+            out.setdefault(queue, {})[status] = n
+    return dict(sorted(out.items()))
+
+
+def case_items(store, actor: Actor, case_id: int, limit: int = 500) -> dict[str, list[dict]]:
+    """The newest snapshot of each account and post the case is about, plus
+    the authors of its posts; ``limit`` caps each list for very large networks."""
+    require(actor, "cases.view")
+    with store.reader() as s:
+        ents = s.execute(sa.select(CaseEntity.etype, CaseEntity.eid).where(
+            CaseEntity.case_id == case_id, CaseEntity.etype.in_(("account", "post")))).all()
+        post_ids = sorted(e for t, e in ents if t == "post")[:limit]
+        account_ids = {e for t, e in ents if t == "account"}
+        posts = _newest(s, "post", post_ids)
+        account_ids |= {p["account_id"] for p in posts if p.get("account_id")}
+        accounts = _newest(s, "account", sorted(account_ids)[:limit])
+    posts.sort(key=lambda p: (str(p.get("created_at") or ""), str(p.get("post_id"))))
+    accounts.sort(key=lambda a: str(a.get("account_id")))
+    return {"accounts": accounts, "posts": posts}
+
+
+def _newest(s, etype: str, ids: list[str]) -> list[dict]:
+    newest: dict[str, tuple] = {}
+    for i in range(0, len(ids), 500):
+        q = sa.select(EvidenceItem.eid, EvidenceItem.id, EvidenceItem.snapshot).where(
+            EvidenceItem.etype == etype, EvidenceItem.eid.in_(ids[i:i + 500]))
+        for eid, item_id, snap in s.execute(q):
+            if eid not in newest or item_id > newest[eid][0]:
+                newest[eid] = (item_id, snap)
+    return [snap for _, snap in newest.values()]

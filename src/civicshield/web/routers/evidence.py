@@ -1,0 +1,44 @@
+"""Evidence bundles for a hold, downloaded as one zip (liaisons)."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse
+from starlette.background import BackgroundTask
+
+from civicshield.cases.evidence import export_bundle
+from civicshield.cases.roles import Actor
+from civicshield.cases.users import LoginSession
+from civicshield.web import deps
+
+pages = APIRouter(include_in_schema=False)
+api = APIRouter(tags=["evidence"])
+
+
+def _bundle_zip(request: Request, actor: Actor, hold_id: int) -> FileResponse:
+    tmp = Path(tempfile.mkdtemp(prefix="cs-bundle-"))
+    try:
+        export_bundle(deps.store(request), actor, hold_id, tmp / "bundle", workspace=request.app.state.workspace)
+        archive = shutil.make_archive(str(tmp / f"evidence-hold-{hold_id}"), "zip", tmp / "bundle")
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return FileResponse(archive, media_type="application/zip", filename=f"evidence-hold-{hold_id}.zip",
+                        background=BackgroundTask(shutil.rmtree, tmp, ignore_errors=True))
+
+
+@pages.get("/holds/{hold_id}/bundle.zip")
+def bundle_page(request: Request, hold_id: int, sess: LoginSession = Depends(deps.page_session)):
+    # A GET that writes an audit entry: safe against CSRF because the session
+    # cookie is SameSite=Strict, and the bundle only goes to the logged-in liaison.
+    return _bundle_zip(request, sess.actor, hold_id)
+
+
+@api.get("/holds/{hold_id}/bundle", response_class=FileResponse)
+def bundle(request: Request, hold_id: int, actor: Actor = Depends(deps.api_actor)):
+    """The evidence bundle (zip: snapshots, findings, cases, audit entries, manifest with SHA-256)."""
+    return _bundle_zip(request, actor, hold_id)
