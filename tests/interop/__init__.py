@@ -1,0 +1,1 @@
+"""Tests of civicshield.interop: imports into the contract and exports."""
