@@ -142,6 +142,15 @@ def test_openapi_schema_is_published(client):
     assert "/login" not in schema["paths"]
 
 
+def test_navigation_follows_the_role_table(client):
+    login(client, "mara")
+    nav = client.get("/cases").text.split("</nav>")[0]
+    assert 'href="/cases"' in nav and 'href="/audit"' not in nav and 'href="/holds"' not in nav
+    assert client.get("/audit").status_code == 403  # hiding the link is not the protection
+    login(client, "liv")
+    assert client.get("/", follow_redirects=False).headers["location"] == "/holds"
+
+
 def test_logout_ends_the_session(client, console):
     login(client, "mara")
     token = csrf_of(client.get("/cases").text)

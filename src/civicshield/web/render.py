@@ -8,12 +8,16 @@ import json
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from starlette.responses import HTMLResponse
 
+from civicshield.cases.roles import allowed
+
 ENV = Environment(
     loader=PackageLoader("civicshield", "templates/web"),
     autoescape=select_autoescape(default=True, default_for_string=True),
     undefined=StrictUndefined,
 )
 # Values inside evidence dicts are shown as compact JSON text (escaped like any text).
+# Navigation and buttons follow the same permission table as the API (never a copy of it).
+ENV.globals["allowed"] = allowed
 ENV.filters["compact"] = lambda v: v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, default=str)
 
 
