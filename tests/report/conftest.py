@@ -1,0 +1,77 @@
+"""One simulated election run through the whole pipeline once per module:
+simulate -> ingest -> detect -> intake -> auto-confirm -> enforce, then one
+ban reversed on appeal.
+
+``enforce`` stamps actions with the wall clock; a replayed 2024 dataset
+would put every action two years after the posts.  The fixture therefore
+re-times the actions as a platform acting live would have: post removals
+2 hours or 3 days after the post, other actions spread over 2024-11-01 ..
+2024-11-30 so that some fall outside the reported period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+import sqlalchemy as sa
+
+from civicshield.cases.db import CaseStore
+from civicshield.cases.enforce import enforce, reinstate
+from civicshield.cases.intake import intake
+from civicshield.cases.models import Action
+from civicshield.cases.review import auto_confirm
+from civicshield.cases.roles import Actor
+from civicshield.contract import FINDING_KINDS
+from civicshield.detect import detect
+from civicshield.ingest import ingest_dataset
+from civicshield.sim import SimConfig, simulate
+from civicshield.workspace import Workspace
+
+PERIOD = "2024-09-01..2024-11-24"
+START = dt.datetime(2024, 9, 1, tzinfo=dt.UTC)
+END = dt.datetime(2024, 11, 25, tzinfo=dt.UTC)  # exclusive
+
+
+@dataclass
+class Pipeline:
+    dataset: Path
+    ws: Workspace
+    store: CaseStore
+    reversed_account: str
+
+    def table(self, name: str):
+        return pq.read_table(sorted((self.dataset).glob(f"{name}*.parquet"))).to_pylist()
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory) -> Pipeline:
+    root = tmp_path_factory.mktemp("report")
+    dataset = root / "dataset"
+    simulate(dataset, SimConfig(seed=3, accounts=800, media=True))
+    ws = Workspace(root / "ws").ensure()
+    ingest_dataset(dataset, ws)
+    detect(ws)
+    store = CaseStore(ws.cases_url)
+    intake(store, ws, Actor("ana", "analyst"))
+    auto_confirm(store, Actor("lena", "lead"), list(FINDING_KINDS), "Confirmed by rule for the report test.")
+    enforce(store, Actor("lena", "lead"))
+    posted = {r["post_id"]: r["created_at"] for r in pq.read_table(sorted(dataset.glob("posts*.parquet")),
+                                                                   columns=["post_id", "created_at"]).to_pylist()}
+    with store.session() as s:
+        for a in s.execute(sa.select(Action)).scalars():
+            if a.kind == "remove_post":
+                late = dt.timedelta(hours=2) if a.id % 2 else dt.timedelta(days=3)
+                a.at = posted[a.target_id].replace(tzinfo=dt.UTC) + late
+            else:
+                a.at = dt.datetime(2024, 11, 1, 12, tzinfo=dt.UTC) + dt.timedelta(days=a.id % 30)
+        ban = s.execute(sa.select(Action).where(Action.kind == "ban_account",
+                                                Action.finding_kind == "coordinated_network",
+                                                Action.at < END).order_by(Action.id).limit(1)).scalar_one()
+        ban_id, reversed_account = ban.id, ban.target_id
+    reinstate(store, Actor("lena", "lead"), "Appeal upheld after a second review.", action_ids=[ban_id])
+    yield Pipeline(dataset, ws, store, reversed_account)
+    store.close()
