@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PY=${PY:-python3}
-need_apt=(pkg-config libicu-dev g++ redis-server postgresql chromium poppler-utils)
+need_apt=(pkg-config libicu-dev g++ redis-server postgresql chromium poppler-utils nodejs)
 # (Debian packages are added here as capabilities need them.)
 if [ ${#need_apt[@]} -gt 0 ]; then
   missing=()
@@ -22,4 +22,11 @@ fi
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[dev]'
+# The console's front-end libraries come from npm at set-up (never vendored into the repo).
+# Debian ships npm apart from nodejs; NodeSource's nodejs bundles it (and conflicts with Debian's npm).
+if ! command -v npm >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq npm >/dev/null
+fi
+(cd src/civicshield/web/frontend && npm ci --no-audit --no-fund --silent)
 echo "setup: ready (.venv)"

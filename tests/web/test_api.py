@@ -83,7 +83,9 @@ def test_pages_escape_hostile_content(client, console):
     login(client, "lena")
     (case,) = review.list_cases(store, Actor("lena", "lead"))
     html = client.get(f"/cases/{case.id}").text
-    assert "<script" not in html.lower() and "<svg" not in html.lower() and "<iframe" not in html.lower()
+    scripts = re.findall(r"<script[^>]*>", html, re.I)
+    assert scripts == ['<script src="/vendor/cytoscape.min.js">', '<script src="/static/graph.js">']
+    assert "<svg" not in html.lower() and "<iframe" not in html.lower() and "<style" not in html.lower()
     assert not re.search(r"<[^>]+\son[a-z]+\s*=", html, re.I), "an event-handler attribute reached the page"
     assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in html  # shown as text, not dropped
     assert html.count('class="post card"') == len(NET)
@@ -156,3 +158,16 @@ def test_logout_ends_the_session(client, console):
     token = csrf_of(client.get("/cases").text)
     client.post("/logout", data={"csrf": token})
     assert client.get("/cases", follow_redirects=False).status_code == 303
+
+
+def test_case_graph_links_the_network_and_leaves_the_organic_account_out(client, console):
+    _, store = console
+    login(client, "lena")
+    (c,) = client.get("/api/v1/cases").json()
+    g = client.get(f"/api/v1/cases/{c['id']}/graph").json()
+    ids = {n["id"] for n in g["nodes"]}
+    assert {f"account:{a}" for a in NET} <= ids and "account:fan1" not in ids
+    assert "hashtag:alegeri" in ids  # shared by all six accounts
+    flagged = {e["source"] for e in g["edges"] if e["kind"] == "flagged"}
+    assert flagged == {f"account:{a}" for a in NET}
+    assert client.get("/api/v1/cases/999/graph").status_code == 404

@@ -53,6 +53,8 @@ def test_queue_to_enforcement_audit_hold_and_bundle(browser, console, tmp_path):
     with running(ws) as base:
         ctx = browser.new_context(viewport={"width": 1280, "height": 900})
         page = ctx.new_page()
+        blocked: list[str] = []
+        page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
         shot_login = page.goto(f"{base}/login")
         assert shot_login.headers["content-security-policy"].startswith("default-src 'none'")
         shot(page, "login")
@@ -60,6 +62,10 @@ def test_queue_to_enforcement_audit_hold_and_bundle(browser, console, tmp_path):
         assert page.url.endswith("/cases")
         shot(page, "queue")
         page.click("#cases a")
+        # the interactive graph: drawn by our own script and cytoscape from npm, under the strict CSP
+        page.wait_for_selector("#graph[data-ready]")
+        n_nodes = int(page.get_attribute("#graph", "data-ready"))
+        assert n_nodes == page.evaluate("window.civicshieldGraph.nodes().length") and n_nodes >= len(NET) + 1
         page.click("#assign")
         page.select_option("#decision", "confirm")
         page.fill("#reason", "Six accounts posted identical text within minutes.")
@@ -71,6 +77,7 @@ def test_queue_to_enforcement_audit_hold_and_bundle(browser, console, tmp_path):
         assert page.locator("#actions tbody tr").count() >= len(NET)
         (case,) = review.list_cases(store, LEAD, status="confirmed")
         assert {a["target_id"] for a in active_actions(store)} >= set(NET)
+        assert blocked == [], blocked  # nothing of ours needs a CSP exception
         ctx.close()
 
         ctx = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -122,7 +129,9 @@ def test_hostile_content_never_runs(browser, console):
             # ontoggle/onerror fire asynchronously: give them a moment
             page.wait_for_timeout(200)
             assert page.evaluate("window.__xss") is None, path
-            assert page.evaluate("document.querySelectorAll('script, iframe, svg, img, details').length") == 0, path
+            assert page.evaluate("document.querySelectorAll('iframe, svg, img, details, style').length") == 0, path
+            scripts = page.evaluate("Array.from(document.scripts).map(s => s.getAttribute('src'))")
+            assert all(s and s.startswith(("/static/", "/vendor/")) for s in scripts), (path, scripts)
         page.goto(f"{base}/cases/{case.id}")
         body = page.inner_text("body")
         for payload in XSS[:3]:

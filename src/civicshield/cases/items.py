@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from civicshield.cases.models import Case, CaseEntity, EvidenceItem
+from civicshield.cases.models import Case, CaseEntity, CaseFinding, EvidenceItem
 from civicshield.cases.roles import Actor, require
 
 
@@ -47,3 +47,15 @@ def _newest(s, etype: str, ids: list[str]) -> list[dict]:
             if eid not in newest or item_id > newest[eid][0]:
                 newest[eid] = (item_id, snap)
     return [snap for _, snap in newest.values()]
+
+
+def case_members(store, actor: Actor, case_id: int) -> list[dict]:
+    """Each finding's accounts, posts and engagement keys (``actor|action|target``),
+    for drawing the case's network."""
+    require(actor, "cases.view")
+    q = sa.select(CaseFinding).where(CaseFinding.case_id == case_id).order_by(CaseFinding.finding_id)
+    with store.reader() as s:
+        return [{"finding_id": f.finding_id, "kind": f.kind, "network_id": f.network_id, "withdrawn": f.withdrawn,
+                 "account_ids": list(f.account_ids or ()), "post_ids": list(f.post_ids or ()),
+                 "engagements": list(f.engagements or ())}
+                for f in s.execute(q).scalars()]

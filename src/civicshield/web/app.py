@@ -19,6 +19,7 @@ from civicshield.web.routers import audit, auth, cases, evidence, holds
 from civicshield.web.security import LoginLimiter, SecurityHeaders
 
 STATIC = Path(__file__).resolve().parent / "static"
+VENDOR = Path(__file__).resolve().parent / "frontend" / "node_modules" / "cytoscape" / "dist"
 
 STATUS = {PermissionDenied: 403, NotFound: 404, ConflictError: 409, HoldError: 409, InvalidOperation: 400}
 
@@ -54,6 +55,9 @@ def create_app(workspace=None, db_url: str | None = None, *, secure_cookies: boo
     app.state.limiter = limiter or LoginLimiter()
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    # Served straight from the npm install (scripts/setup.sh runs npm ci); without it
+    # the pages still work, only the graph is not drawn.
+    app.mount("/vendor", StaticFiles(directory=VENDOR, check_dir=False), name="vendor")
     for module in (auth, cases, holds, evidence, audit):
         app.include_router(module.pages)
         app.include_router(module.api, prefix="/api/v1")

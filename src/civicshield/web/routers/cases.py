@@ -14,6 +14,7 @@ from civicshield.cases.roles import PERMISSIONS, Actor
 from civicshield.cases.users import LoginSession
 from civicshield.web import deps
 from civicshield.web.charts import creation_histogram, timeline
+from civicshield.web.graph import case_graph
 from civicshield.web.render import page
 
 pages = APIRouter(include_in_schema=False)
@@ -105,6 +106,17 @@ def queues(request: Request, actor: Actor = Depends(deps.api_actor)) -> dict:
 def get_case(request: Request, case_id: int, actor: Actor = Depends(deps.api_actor)) -> dict:
     store = deps.store(request)
     return {**asdict(review.get_case(store, actor, case_id)), **items.case_items(store, actor, case_id)}
+
+
+@api.get("/cases/{case_id}/graph")
+def graph(request: Request, case_id: int, max_nodes: int = 400, actor: Actor = Depends(deps.api_actor)) -> dict:
+    """The case's network: accounts, shared hashtags and findings as nodes; who was flagged with whom,
+    who used which hashtag and who engaged with whom as edges."""
+    store = deps.store(request)
+    review.get_case(store, actor, case_id)  # 404 for an unknown case
+    ev = items.case_items(store, actor, case_id)
+    return case_graph(items.case_members(store, actor, case_id), ev["accounts"], ev["posts"],
+                      max(10, min(max_nodes, 2000)))
 
 
 @api.post("/cases/{case_id}/assign")
