@@ -84,7 +84,7 @@ def amplification_chart(rows: list[dict], candidate: str) -> str | None:
     if not drawn:
         plt.close(fig)
         return None
-    ax.set_ylabel("% of impressions from flagged networks")
+    ax.set_ylabel("% from flagged networks")
     ax.set_title("Amplification of flagged networks by the recommender, per week")
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
     ax.legend(fontsize=8)
