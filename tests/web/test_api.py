@@ -171,3 +171,26 @@ def test_case_graph_links_the_network_and_leaves_the_organic_account_out(client,
     flagged = {e["source"] for e in g["edges"] if e["kind"] == "flagged"}
     assert flagged == {f"account:{a}" for a in NET}
     assert client.get("/api/v1/cases/999/graph").status_code == 404
+
+
+def test_the_rest_of_the_cli_over_the_api(client, console):
+    """Intake, appeal, erasure, purge and statements of reasons, with the role table applied."""
+    _, store = console
+    tok = {n: {"Authorization": f"Bearer {users.add_token(store, n, 't')}"} for n in ("mara", "lena", "ana")}
+    assert client.post("/api/v1/intake", headers=tok["ana"]).json()["findings"] == 1
+    assert client.post("/api/v1/intake", headers=tok["mara"]).status_code == 403
+    (c,) = client.get("/api/v1/cases", headers=tok["lena"]).json()
+    client.post(f"/api/v1/cases/{c['id']}/assign", headers=tok["lena"], json={})
+    client.post(f"/api/v1/cases/{c['id']}/decide", headers=tok["lena"],
+                json={"decision": "confirm", "reason": "Identical posts within seconds."})
+    client.post("/api/v1/enforce", headers=tok["lena"], json={})
+    r = client.post("/api/v1/sor/export", headers=tok["lena"])
+    assert r.status_code == 200
+    assert any(n.startswith("sor-batch-") for n in zipfile.ZipFile(io.BytesIO(r.content)).namelist())
+    assert client.post("/api/v1/appeals", headers=tok["mara"], json={"reason": "Appeal upheld on review.",
+                                                                      "case_id": c["id"]}).status_code == 403
+    r = client.post("/api/v1/appeals", headers=tok["lena"], json={"reason": "Appeal upheld on review.",
+                                                                  "case_id": c["id"]})
+    assert r.json()["reversed"] == len(NET) and active_actions(store) == []
+    assert client.post("/api/v1/erasures", headers=tok["lena"], json={"account_id": "n1"}).status_code == 200
+    assert client.post("/api/v1/purge", headers=tok["lena"], json={"retention_days": 180}).json()["erasures_done"] == 1
