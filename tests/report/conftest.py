@@ -51,7 +51,7 @@ class Pipeline:
 def pipeline(tmp_path_factory) -> Pipeline:
     root = tmp_path_factory.mktemp("report")
     dataset = root / "dataset"
-    simulate(dataset, SimConfig(seed=3, accounts=800, media=True))
+    simulate(dataset, SimConfig(seed=3, accounts=600))
     ws = Workspace(root / "ws").ensure()
     ingest_dataset(dataset, ws)
     detect(ws)

@@ -10,6 +10,8 @@ import datetime as dt
 import json
 import re
 import subprocess
+import tomllib
+import unicodedata
 from collections import Counter, defaultdict
 
 import numpy as np
@@ -42,6 +44,11 @@ def _actions(p, in_period: bool = True) -> list[Action]:
 
 def _naive(t: dt.datetime) -> dt.datetime:
     return t.replace(tzinfo=None) if t.tzinfo is None else t.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def _plain(text: str | None) -> str:
+    """Lower case without diacritics (posts write names both ways)."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", (text or "").lower()) if not unicodedata.combining(ch))
 
 
 def _truth(p) -> list[dict]:
@@ -127,7 +134,9 @@ def test_operations(pipeline, report):
     followers = {r["account_id"]: r["follower_count"] or 0 for r in pipeline.table("accounts")}
     posts_by = defaultdict(list)
     for r in pipeline.table("posts"):
-        posts_by[r["account_id"]].append((r["text"] or "").lower())
+        posts_by[r["account_id"]].append(_plain(r["text"]))
+    with (pipeline.dataset / "election.toml").open("rb") as fh:
+        surnames = {_plain(c["name"].split()[-1]): c["name"] for c in tomllib.load(fh)["candidates"]}
     matched = set()
     assert fig["operations"]
     for e in fig["operations"]:
@@ -142,9 +151,9 @@ def test_operations(pipeline, report):
         assert e["disrupted_on"] == min(ban_at[m] for m in members if m in ban_at).date().isoformat()
         mentions = Counter()
         for text in (t for m in members for t in posts_by[m]):
-            for c in ("Georgescu", "Lasconi", "Ciolacu", "Simion"):
-                mentions[c] += c.lower() in text
-        assert e["promotes"] and e["promotes"][0].split()[-1] == mentions.most_common(1)[0][0]
+            for key, name in surnames.items():
+                mentions[name] += key in text
+        assert e["promotes"] and e["promotes"][0] == mentions.most_common(1)[0][0]
         assert f"A network of {len(members)} accounts" in e["summary"] and e["disrupted_on"] in e["summary"]
     disrupted = {op for op, acc in truth_ops.items() if acc & set(ban_at)}
     assert matched == disrupted
