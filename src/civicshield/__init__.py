@@ -14,6 +14,8 @@ and the CLI start fast without loading every engine.
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 
 __version__ = "0.1.0"
 
@@ -43,9 +45,30 @@ _API = {
 __all__ = ["__version__", *_API]
 
 
+class _DetectPackage(types.ModuleType):
+    """``civicshield.detect`` is both the detectors' package and the call
+    ``civicshield.detect(ws, only=..., params=...)``: importing any
+    ``civicshield.detect.*`` module binds the package under that name here,
+    which would otherwise hide the function for the rest of the session."""
+
+    def __call__(self, *args, **kwargs):
+        return self.detect(*args, **kwargs)
+
+
+class _Package(types.ModuleType):
+    def __setattr__(self, name: str, value) -> None:
+        if name == "detect" and type(value) is types.ModuleType:
+            value.__class__ = _DetectPackage
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
+
 def __getattr__(name: str):
     if name in _API:
-        value = getattr(importlib.import_module(_API[name]), name)
+        module = importlib.import_module(_API[name])
+        value = module if name == "detect" else getattr(module, name)  # see _DetectPackage
         globals()[name] = value
         return value
     raise AttributeError(f"module 'civicshield' has no attribute {name!r}")

@@ -59,13 +59,15 @@ def test_url_objects_become_posts_the_coordination_detector_reads(tmp_path, elec
 def test_posts_shape_merges_rows_of_one_post(tmp_path, election_file):
     src = tmp_path / "posts.csv"
     src.write_text("account_id,post_id,url_id,hashtag_id,domain_id,phash_id,timestamp\n"
-                   "fb_1,10,u7,,d3,,1629589836.0\nfb_1,10,,h2,d3,,1629589836.0\ntw_2,11,u7,,,,1629589900\n")
+                   "fb_1,10,u7,,d3,,1629589836.0\nfb_1,10,,h2,d3,,1629589836.0\ntw_2,11,u7,,,,1629589900\n"
+                   "fb_45,,,,,,1632141427.0\n")
     res = import_coortweet(src, tmp_path / "ds", election_file)
     ws, summary = _ingest(res.out, tmp_path)
     assert summary.rows == {"accounts": 2, "posts": 2}
     p = _rows(ws, "SELECT * FROM posts WHERE post_id = '10'")[0]
     assert p["urls"] == ["u7"] and p["hashtags"] == ["h2"] and p["account_id"] == "fb_1"
     assert any("domain_id, phash_id" in n for n in res.notes)
+    assert "1 rows without a post_id skipped (rows 4)" in res.notes
 
 
 def test_real_coortweet_retweets_import_and_ingest(shared_dir, tmp_path, election_file):

@@ -73,10 +73,14 @@ def _shares(path: Path, objects: str, notes: list[str]) -> tuple[dict, dict[str,
 def _posts(path: Path, header: list[str], notes: list[str]) -> tuple[dict, dict[str, dt.datetime]]:
     posts: dict[str, dict] = {}
     first: dict[str, dt.datetime] = {}
+    no_post: list[int] = []
     for n, r in read_csv_rows(path, POST_COLUMNS):
-        for c in ("account_id", "post_id"):
-            if not r[c].strip():
-                raise DataError(str(path), n, c, "empty id")
+        if not r["account_id"].strip():
+            raise DataError(str(path), n, "account_id", "empty id")
+        if not r["post_id"].strip():
+            # the German election data has a few such rows: nothing to attach them to, nothing lost by skipping
+            no_post.append(n)
+            continue
         at = when(r["timestamp"], str(path), n, "timestamp")
         note_activity(first, r["account_id"], at)
         p = posts.setdefault(r["post_id"], {"post_id": r["post_id"], "account_id": r["account_id"], "created_at": at,
@@ -87,6 +91,9 @@ def _posts(path: Path, header: list[str], notes: list[str]) -> tuple[dict, dict[
             v = (r.get(src) or "").strip()
             if v and v not in p[dst]:
                 p[dst].append(v)
+    if no_post:
+        notes.append(f"{len(no_post)} rows without a post_id skipped (rows {', '.join(map(str, no_post[:10]))}"
+                     + (" ..." if len(no_post) > 10 else "") + ")")
     ignored = [c for c in header if c not in (*POST_COLUMNS, "url_id", "hashtag_id")]
     if ignored:
         notes.append(f"columns with no place in the contract are not imported: {', '.join(ignored)}")

@@ -58,8 +58,13 @@ def contract_table(name: str, rows: list[dict], extra: Mapping[str, pa.DataType]
     columns (source fields the contract lacks) are appended as they come."""
     schema = arrow_schema(name)
     defaults = {c.name: c.default for c in TABLES[name].columns if c.default is not None}
-    cols = [{**defaults, **{k: v for k, v in r.items() if v is not None}} for r in rows]
-    tbl = pa.Table.from_pylist([{f.name: r.get(f.name) for f in schema} for r in cols], schema=schema)
+    arrays = []
+    for f in schema:  # column by column: building a dict per row costs several times more
+        values = [r.get(f.name) for r in rows]
+        if f.name in defaults:
+            values = [defaults[f.name] if v is None else v for v in values]
+        arrays.append(pa.array(values, f.type))
+    tbl = pa.Table.from_arrays(arrays, schema=schema)
     for name_, type_ in (extra or {}).items():
         tbl = tbl.append_column(name_, pa.array([r.get(name_) for r in rows], type_))
     return tbl
