@@ -762,6 +762,8 @@ def report(
     db: Db_ = None,
     country: Annotated[str | None, typer.Option(help="Only accounts registered in (and viewers in) this country.")] = None,
     pdf: Annotated[bool, typer.Option(help="Also print the HTML to PDF with headless Chromium.")] = True,
+    redis: Annotated[str | None, typer.Option("--redis", help="Redis URL of the gate: read its prevented figures.")] = None,
+    gate_prefix: Annotated[str, typer.Option(help="Prefix of the gate's Redis keys.")] = "cs:gate:",
 ) -> None:
     """Write the transparency report: operations, enforcement, response times, amplification."""
     from civicshield.report import Period, build_report
@@ -769,7 +771,8 @@ def report(
 
     try:
         with progress_bar("report") as bar:
-            files = build_report(open_workspace(workspace), Period.parse(period), out_dir, db, country, pdf, bar)
+            files = build_report(open_workspace(workspace), Period.parse(period), out_dir, db, country, pdf, bar,
+                                 redis, gate_prefix)
     except CivicshieldError as e:
         _fail(e)
     for p in (files.html, files.pdf, files.json, *files.csv):

@@ -12,6 +12,7 @@ import re
 import subprocess
 import tomllib
 import unicodedata
+import uuid
 from collections import Counter, defaultdict
 
 import numpy as np
@@ -22,6 +23,7 @@ from typer.testing import CliRunner
 
 from civicshield.cases.models import Action
 from civicshield.cli import app
+from civicshield.gate.redis_state import RedisState
 from civicshield.report import Period, build_report, compute, render
 
 from .conftest import END, PERIOD, START
@@ -65,8 +67,8 @@ def test_enforcement_figures(pipeline, report):
     lo, hi = _naive(START), _naive(END)
     blocked = sum(1 for r in pipeline.table("signups") if not r["account_id"] and lo <= r["created_at"] < hi)
     expected = {
-        "fake_likes_prevented": None,  # no gate ran: not measured, never zero
-        "fake_follow_requests_prevented": None,
+        "fake_engagements_prevented": None,  # the gate was not read: not measured, never zero
+        "spam_signups_prevented": None,
         "fake_likes_removed": verb["like"],
         "fake_followers_removed": verb["follow"],
         "fake_shares_removed": verb["share"],
@@ -250,3 +252,27 @@ def test_cli(pipeline, report, tmp_path):
     assert got["enforcement"]["spam_accounts_blocked_at_creation"] == ro_blocked
     _, everything = report
     assert ro_blocked < everything["enforcement"]["spam_accounts_blocked_at_creation"]
+
+
+def test_gate_counters_fill_the_prevented_figures(pipeline, tmp_path):
+    """With --redis the gate's enforced blocks and challenges are reported
+    (shadow-mode decisions are not: nothing was stopped)."""
+    prefix = f"cs:test-report:{uuid.uuid4().hex}:"
+    state = RedisState("redis://127.0.0.1:6379/0", prefix=prefix, timeout_s=2.0)
+    try:
+        state.add_counts({"engagement:block:enforced": 41, "engagement:challenge:enforced": 1,
+                          "engagement:block:shadow": 500, "engagement:allow:enforced": 9000,
+                          "signup:block:enforced": 7, "engagement:reason:farm_device": 41})
+        res = CliRunner().invoke(app, ["report", "--workspace", str(pipeline.ws.path), "--period", PERIOD,
+                                       "--out", str(tmp_path), "--no-pdf", "--redis", "redis://127.0.0.1:6379/0",
+                                       "--gate-prefix", prefix])
+        assert res.exit_code == 0, res.output
+    finally:
+        keys = list(state.r.scan_iter(prefix + "*"))
+        if keys:
+            state.r.delete(*keys)
+    enf = json.loads((tmp_path / "figures.json").read_text())["enforcement"]
+    assert (enf["fake_engagements_prevented"], enf["spam_signups_prevented"]) == (42, 7)
+    down = CliRunner().invoke(app, ["report", "--workspace", str(pipeline.ws.path), "--period", PERIOD,
+                                    "--out", str(tmp_path / "x"), "--no-pdf", "--redis", "redis://127.0.0.1:1/0"])
+    assert down.exit_code == 2 and "gate" in down.output

@@ -9,6 +9,10 @@ from pathlib import Path
 
 from civicshield.cases.db import open_case_store
 from civicshield.cases.reads import actions_in_force
+from civicshield.errors import CivicshieldError
+from civicshield.gate.feedback import transparency_figures
+from civicshield.gate.redis_state import RedisState
+from civicshield.gate.state import StateUnavailable
 from civicshield.progress import Progress, no_progress
 from civicshield.report import amplification as amp
 from civicshield.report import chartdata, charts, figures, operations, render
@@ -64,15 +68,27 @@ def draw(ws: Workspace, data: dict, period: Period) -> dict:
     return out
 
 
+def gate_prevented(redis_url: str, prefix: str = "cs:gate:") -> dict:
+    """What the real-time gate prevented, per endpoint, from its Redis counters."""
+    try:
+        return transparency_figures(RedisState(redis_url, prefix=prefix, timeout_s=5.0))["prevented"]
+    except StateUnavailable as e:
+        raise CivicshieldError(f"cannot read the gate's counters: {e}") from None
+
+
 def build_report(ws: Workspace, period: Period, out_dir: Path, db_url: str | None = None, country: str | None = None,
-                 pdf: bool = True, progress: Progress | None = None) -> ReportFiles:
+                 pdf: bool = True, progress: Progress | None = None, redis_url: str | None = None,
+                 gate_prefix: str = "cs:gate:") -> ReportFiles:
+    """Write the report's files; with ``redis_url`` the gate's prevented
+    figures are read too, otherwise they are "not measured"."""
     progress = progress or no_progress
+    prevented = gate_prevented(redis_url, gate_prefix) if redis_url else None
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     store = open_case_store(ws, db_url)
     try:
         progress("report: figures", 0, 4)
-        data = compute(ws, store, period, country)
+        data = compute(ws, store, period, country, prevented)
     finally:
         store.close()
     progress("report: charts", 1, 4)

@@ -35,7 +35,7 @@ _COUNTED = {
     "state_media_accounts_labelled": ("label_account", "state_affiliated", None, None),
     "state_media_posts_labelled": ("label_post", "state_affiliated", None, None),
 }
-ENFORCEMENT_FIGURES = ("fake_likes_prevented", "fake_follow_requests_prevented", *_COUNTED,
+ENFORCEMENT_FIGURES = ("fake_engagements_prevented", "spam_signups_prevented", *_COUNTED,
                        "spam_accounts_blocked_at_creation")
 
 
@@ -65,11 +65,15 @@ def in_country(events, actions: list[dict], country: str | None) -> list[dict]:
 
 def enforcement(events, actions: list[dict], period: Period, country: str | None = None,
                 prevented: dict | None = None) -> dict:
-    """Figure name -> count; ``None`` means not measured (no gate ran)."""
+    """Figure name -> count; ``None`` means not measured.
+
+    ``prevented`` is the gate's ``transparency_figures(...)["prevented"]``
+    (enforced blocks and challenges per endpoint).  The gate counts likes,
+    follows and shares on one endpoint and keeps no timestamps, so those two
+    lines are "since the gate's counters started", not per period or verb."""
     out: dict[str, int | None] = {}
-    prevented = prevented or None
-    out["fake_likes_prevented"] = prevented.get("like") if prevented else None
-    out["fake_follow_requests_prevented"] = prevented.get("follow") if prevented else None
+    out["fake_engagements_prevented"] = prevented.get("engagement", 0) if prevented is not None else None
+    out["spam_signups_prevented"] = prevented.get("signup", 0) if prevented is not None else None
     for name, (kind, detail, kinds, verb) in _COUNTED.items():
         out[name] = sum(1 for a in actions if a["kind"] == kind and (detail is None or a["detail"] == detail)
                         and (kinds is None or a["finding_kind"] in kinds) and (verb is None or _verb(a) == verb))
