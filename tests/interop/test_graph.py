@@ -95,7 +95,7 @@ def test_other_kinds_give_nodes_only_and_bad_options_are_refused(ws, tmp_path):
     g = nx.read_graphml(tmp_path / "fe.graphml")
     assert set(g.nodes) == {"op2", "org1"} and res.edges == 0
     assert g.nodes["org1"]["score_fake_engagement"] == 0.8
-    assert json.loads(g.graph["evidence"]) == {"f3": 0.6, "f4": 0.8}
+    assert json.loads(g.graph["finding_scores"]) == {"f3": 0.6, "f4": 0.8}
     with pytest.raises(CivicshieldError, match="graphml, gexf"):
         export_graph(ws, tmp_path / "x.dot", fmt="dot")
     with pytest.raises(CivicshieldError, match="finding kind"):

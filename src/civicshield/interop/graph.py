@@ -119,7 +119,7 @@ def network_graph(workspace: Workspace, kind: str = "coordinated_network", windo
             _coaction_edges(store, g, net_of, int(window or _DEFAULTS["window"]))
     g.graph["kind"] = kind
     g.graph["findings"] = len(found)
-    g.graph["evidence"] = json.dumps({f["network_id"] or f["finding_id"]: f["score"] for f in found})
+    g.graph["finding_scores"] = json.dumps({f["network_id"] or f["finding_id"]: f["score"] for f in found})
     return g
 
 
