@@ -141,3 +141,15 @@ def test_cli_imports_then_refuses_a_non_empty_output(tiktok_dir, election_file, 
     assert ingest_dataset(out, ws).rows["posts"] == 3
     again = CliRunner().invoke(app, args)
     assert again.exit_code == 2 and "not empty" in again.stderr
+
+
+def test_every_detector_runs_on_an_import_and_those_lacking_data_say_so(imported):
+    from civicshield.detect import detect
+
+    _, ws, _ = imported
+    results = {r.detector: r for r in detect(ws)}
+    skipped = {name: r.skipped for name, r in results.items() if r.skipped}
+    assert "engagements" in skipped["lockstep_engagement"] and "signups" in skipped["spam_signup"]
+    assert "external_messages" in skipped["recruitment"]
+    assert not results["coordination"].skipped  # posts are there; nothing coordinated in three videos
+    assert not results["coordination"].findings
