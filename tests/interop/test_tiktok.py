@@ -119,6 +119,17 @@ def test_bad_items_name_file_row_and_field(tiktok_dir, election_file, tmp_path, 
     assert e.value.file.endswith("zz-bad.json") and e.value.row == row and e.value.column == column
     assert says in e.value.message
     assert not (tmp_path / "ds").exists()  # nothing written on failure
+    assert not [p for p in tmp_path.iterdir() if ".partial-" in p.name]
+
+
+def test_a_used_output_folder_or_bad_election_is_refused_before_reading(tmp_path, election_file):
+    used = tmp_path / "used"
+    used.mkdir()
+    (used / "posts.csv").write_text("x")
+    with pytest.raises(DataError, match="not empty"):
+        import_tiktok_research(tmp_path / "no-such-folder", used, election_file)
+    with pytest.raises(DataError, match="election.toml"):
+        import_tiktok_research(tmp_path / "no-such-folder", tmp_path / "new", tmp_path / "missing.toml")
 
 
 def test_user_info_without_its_user_and_broken_json_are_errors(tiktok_dir, election_file, tmp_path):

@@ -27,7 +27,7 @@ from civicshield.detect.network.coortweet import COLUMNS as SHARE_COLUMNS
 from civicshield.detect.network.coortweet import read_coortweet
 from civicshield.errors import DataError
 from civicshield.interop.csvrows import read_csv_rows, when
-from civicshield.interop.dataset import ImportResult, contract_table, write_dataset
+from civicshield.interop.dataset import ImportResult, check_targets, contract_table, write_dataset
 
 OBJECTS = ("share", "url", "hashtag")
 POST_COLUMNS = ("account_id", "post_id", "timestamp")
@@ -105,6 +105,7 @@ def import_coortweet(path: Path, out: Path, election_file: Path, objects: str = 
     """Convert a CooRTweet CSV (either shape) into a dataset at ``out``."""
     if objects not in OBJECTS:
         raise DataError(str(path), None, None, f"objects must be one of {', '.join(OBJECTS)}, got {objects!r}")
+    check_targets(out, election_file)
     notes: list[str] = []
     header = read_csv_rows(path, ()).header
     if all(c in header for c in SHARE_COLUMNS):

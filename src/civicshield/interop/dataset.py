@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import shutil
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,30 +78,13 @@ def check_out_dir(out: Path) -> Path:
     return out
 
 
-def write_dataset(
-    out: Path,
-    election_file: Path,
-    tables: Mapping[str, pa.Table],
-    notes: list[str],
-    source: str,
-    stand_ins: list[str] = (),
-    extra: Mapping[str, pa.Table] | None = None,
-) -> ImportResult:
-    """Write ``tables`` (from ``contract_table``) as Parquet plus election.toml and the notes file."""
-    out = check_out_dir(out)
-    load_election(Path(election_file))  # refuse a bad election file before writing anything
-    out.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(election_file, out / "election.toml")
-    rows = {}
-    for name, tbl in tables.items():
-        if tbl.num_rows == 0 and name != "accounts":
-            continue
-        pq.write_table(tbl, out / f"{name}.parquet")
-        rows[name] = tbl.num_rows
-    extra_paths = []
-    for fname, tbl in (extra or {}).items():
-        pacsv.write_csv(tbl, out / fname)
-        extra_paths.append(out / fname)
+def check_targets(out: Path, election_file: Path) -> None:
+    """Refuse a used output folder or a bad election file before reading any input."""
+    check_out_dir(out)
+    load_election(Path(election_file))
+
+
+def _notes_text(source: str, notes: list[str], stand_ins: list[str]) -> str:
     lines = [f"# Import notes: {source}", ""]
     lines += [f"- {n}" for n in notes] or ["- nothing to note"]
     if stand_ins:
@@ -114,5 +98,42 @@ def write_dataset(
             "",
             *[f"- {a}" for a in stand_ins],
         ]
-    (out / NOTES_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return ImportResult(out, rows, tuple(notes), tuple(extra_paths), tuple(stand_ins))
+    return "\n".join(lines) + "\n"
+
+
+def write_dataset(
+    out: Path,
+    election_file: Path,
+    tables: Mapping[str, pa.Table],
+    notes: list[str],
+    source: str,
+    stand_ins: list[str] = (),
+    extra: Mapping[str, pa.Table] | None = None,
+) -> ImportResult:
+    """Write ``tables`` (from ``contract_table``) as Parquet plus election.toml and the notes file.
+
+    Written into a hidden sibling folder that is renamed to ``out`` at the
+    end, so a failed import leaves no half-written dataset behind."""
+    out = check_out_dir(out)
+    load_election(Path(election_file))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    try:
+        shutil.copyfile(election_file, tmp / "election.toml")
+        rows = {}
+        for name, tbl in tables.items():
+            if tbl.num_rows == 0 and name != "accounts":
+                continue
+            pq.write_table(tbl, tmp / f"{name}.parquet")
+            rows[name] = tbl.num_rows
+        for fname, tbl in (extra or {}).items():
+            pacsv.write_csv(tbl, tmp / fname)
+        (tmp / NOTES_FILE).write_text(_notes_text(source, notes, list(stand_ins)), encoding="utf-8")
+        if out.exists():
+            out.rmdir()  # checked empty above
+        tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    extra_paths = tuple(out / f for f in (extra or {}))
+    return ImportResult(out, rows, tuple(notes), extra_paths, tuple(stand_ins))

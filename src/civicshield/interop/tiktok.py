@@ -37,7 +37,14 @@ from pathlib import Path
 import pyarrow as pa
 
 from civicshield.errors import DataError
-from civicshield.interop.dataset import ImportResult, contract_table, username_id, utc_from_unix, write_dataset
+from civicshield.interop.dataset import (
+    ImportResult,
+    check_targets,
+    contract_table,
+    username_id,
+    utc_from_unix,
+    write_dataset,
+)
 
 PREFIX = "tt"
 FOLLOW_EDGES = "follow_edges.csv"
@@ -191,6 +198,7 @@ def _complete(pages: list[Page], notes: list[str]) -> None:
 
 def import_tiktok_research(folder: Path, out: Path, election_file: Path) -> ImportResult:
     """Convert saved Research API responses in ``folder`` into a dataset at ``out``."""
+    check_targets(out, election_file)
     notes: list[str] = []
     pages = read_pages(folder, notes)
     acc = _Accounts()

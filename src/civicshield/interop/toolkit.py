@@ -19,7 +19,7 @@ import pyarrow as pa
 from civicshield.errors import DataError
 from civicshield.interop.coortweet import note_activity, stand_in_accounts
 from civicshield.interop.csvrows import read_csv_rows, when
-from civicshield.interop.dataset import ImportResult, contract_table, write_dataset
+from civicshield.interop.dataset import ImportResult, check_targets, contract_table, write_dataset
 
 COLUMNS = ("message_id", "user_id", "username", "repost_id", "reply_id", "message", "timestamp", "urls")
 _HASHTAG = re.compile(r"#(\w+)")
@@ -28,6 +28,7 @@ _HASHTAG = re.compile(r"#(\w+)")
 def import_toolkit(path: Path, out: Path, election_file: Path) -> ImportResult:
     """Convert a coordination-network-toolkit CSV into a dataset at ``out``."""
     path = Path(path)
+    check_targets(out, election_file)
     posts: dict[str, dict] = {}
     shares: list[dict] = []
     first, handles = {}, {}
