@@ -7,7 +7,6 @@ memory is written without being loaded.  ``table_frame`` and
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pyarrow as pa
@@ -69,8 +68,3 @@ def findings_frame(workspace: Workspace, kind: str | None = None, detector: str 
     with workspace.events(read_only=True) as store:
         tbl = store.findings(kind=kind, detector=detector)
     return _frame(tbl, as_)
-
-
-def evidence(row_evidence: str | None) -> dict:
-    """A finding's ``evidence`` column value as a dict."""
-    return json.loads(row_evidence or "{}")
