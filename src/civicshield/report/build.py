@@ -36,7 +36,7 @@ def compute(ws: Workspace, case_store, period: Period, country: str | None = Non
     with ws.events(read_only=True) as events:
         election = events.election()
         in_period = figures.in_country(events, actions_in_force(case_store, lo, hi), country)
-        ops = operations.operations(events, in_period, everything, period)
+        ops = operations.operations(events, in_period, everything)
         amplification = amp.amplification(events, election, everything, period, country)
         return {
             "election": {"id": election.id, "name": election.name, "country": election.country},

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 
-from civicshield.report.period import Period
-
 
 def _names(promotes) -> list[str]:
     return [p["name"] if isinstance(p, dict) else str(p) for p in promotes or ()]
@@ -20,7 +18,7 @@ def _names(promotes) -> list[str]:
 
 def _sentence(e: dict) -> str:
     where = f" operating from {e['operates_from']}" if e["operates_from"] else ""
-    target = f" targeting {e['target_country']}" if e["target_country"] else ""
+    target = f", targeting {e['target_country']}" if e["target_country"] else ""
     aims = []
     if e["promotes"]:
         aims.append("attempted to promote " + ", ".join(e["promotes"]))
@@ -31,7 +29,7 @@ def _sentence(e: dict) -> str:
             f"total,{aim}; disrupted on {e['disrupted_on']}.")
 
 
-def operations(events, actions_in_period: list[dict], all_actions: list[dict], period: Period) -> list[dict]:
+def operations(events, actions_in_period: list[dict], all_actions: list[dict]) -> list[dict]:
     """Entries for networks with members banned in the period, largest first."""
     bans_in_period: dict[str, dict] = {a["target_id"]: a for a in actions_in_period if a["kind"] == "ban_account"}
     banned_ever = {a["target_id"] for a in all_actions if a["kind"] == "ban_account"}
