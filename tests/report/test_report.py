@@ -164,6 +164,16 @@ def test_operations(pipeline, report):
 
     recid_truth = {t["id"] for t in _truth(pipeline) if t["entity"] == "account" and t["kind"] == "recidivism"}
     assert recid_truth and fig["recidivist_accounts_removed"] == len(recid_truth & banned)
+    returning = defaultdict(set)
+    for t in _truth(pipeline):
+        if t["entity"] == "account" and t["kind"] == "recidivism":
+            returning[t["operation"]].add(t["id"])
+    names = {r["account_id"]: r["ban_reason"] for r in pipeline.table("accounts") if r["status"] == "banned"}
+    assert len(fig["reemergence"]) == len(returning)
+    for row in fig["reemergence"]:
+        assert row["returns"] in set(names.values())
+    by_size = sorted((len(acc), len(acc & banned)) for acc in returning.values())
+    assert sorted((r["accounts"], r["accounts_removed"]) for r in fig["reemergence"]) == by_size
 
 
 def test_amplification(pipeline, report):
@@ -208,6 +218,7 @@ def test_files_pdf_and_html(pipeline, report, tmp_path):
     html = files.html.read_text()
     assert all(e["network_id"] in html for e in fig["operations"]) and "not measured" in html
     assert html.count("data:image/png;base64,") == 2 + 2 * len(fig["operations"])
+    assert all(r["returns"] in html for r in fig["reemergence"])
 
     subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(files.pdf), str(tmp_path / "p")],
                    check=True, timeout=60)

@@ -47,6 +47,7 @@ def compute(ws: Workspace, case_store, period: Period, country: str | None = Non
             "response_times": figures.response_times(events, in_period),
             "operations": ops,
             "recidivist_accounts_removed": operations.recidivists_removed(events, everything),
+            "reemergence": operations.reemergence(events, everything),
             "amplification": amplification,
             "amplification_totals": amp.totals(amplification) if amplification is not None else None,
         }

@@ -71,6 +71,22 @@ def operations(events, actions_in_period: list[dict], all_actions: list[dict]) -
     return entries
 
 
+def reemergence(events, all_actions: list[dict]) -> list[dict]:
+    """One row per returning group (a recidivism finding): what it returns,
+    how many accounts tried, how many are banned now."""
+    banned = {a["target_id"] for a in all_actions if a["kind"] == "ban_account"}
+    rows = []
+    for r in events.findings(kind="recidivism").to_pylist():
+        ev = json.loads(r["evidence"] or "{}")
+        accounts = set(r["account_ids"])
+        rows.append({"group": r["network_id"] or r["finding_id"], "returns": ev.get("ban_reason"),
+                     "accounts": len(accounts), "accounts_removed": len(accounts & banned),
+                     "linked_banned_accounts": ev.get("banned_accounts_linked"),
+                     "first_seen": r["first_seen"].isoformat() if r["first_seen"] else None})
+    rows.sort(key=lambda x: (-x["accounts"], x["group"]))
+    return rows
+
+
 def recidivists_removed(events, all_actions: list[dict]) -> int:
     """Accounts named by any recidivism finding that are under an active ban."""
     banned = {a["target_id"] for a in all_actions if a["kind"] == "ban_account"}

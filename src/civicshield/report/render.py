@@ -38,6 +38,8 @@ def write_data(data: dict, out_dir: Path) -> tuple[Path, tuple[Path, ...]]:
               "posts", "promotes", "narratives", "first_activity", "last_activity", "disrupted_on",
               "recidivist_accounts_removed", "returning_from", "detection", "summary"]),
     ]
+    paths.append(_csv(out_dir / "reemergence.csv", data["reemergence"],
+                      ["group", "returns", "accounts", "accounts_removed", "linked_banned_accounts", "first_seen"]))
     if data["amplification"] is not None:
         paths.append(_csv(out_dir / "amplification.csv", data["amplification"],
                           ["candidate", "surface", "week", "impressions", "from_flagged", "paid"]))
