@@ -287,3 +287,13 @@ def test_gate_counters_fill_the_prevented_figures(pipeline, tmp_path):
     down = CliRunner().invoke(app, ["report", "--workspace", str(pipeline.ws.path), "--period", PERIOD,
                                     "--out", str(tmp_path / "x"), "--no-pdf", "--redis", "redis://127.0.0.1:1/0"])
     assert down.exit_code == 2 and "gate" in down.output
+
+
+def test_a_period_without_activity(pipeline, tmp_path):
+    files = build_report(pipeline.ws, Period.parse("2023-01-01..2023-01-31"), tmp_path, pdf=False)
+    fig = json.loads(files.json.read_text())
+    counted = {k: v for k, v in fig["enforcement"].items() if v is not None}
+    assert counted and set(counted.values()) == {0}
+    assert fig["operations"] == [] and fig["response_times"] == [] and fig["amplification"] == []
+    html = files.html.read_text()
+    assert "No network was disrupted in the period." in html and "No impressions in the period." in html
