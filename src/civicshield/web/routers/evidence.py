@@ -31,10 +31,10 @@ def _bundle_zip(request: Request, actor: Actor, hold_id: int) -> FileResponse:
                         background=BackgroundTask(shutil.rmtree, tmp, ignore_errors=True))
 
 
-@pages.get("/holds/{hold_id}/bundle.zip")
-def bundle_page(request: Request, hold_id: int, sess: LoginSession = Depends(deps.page_session)):
-    # A GET that writes an audit entry: safe against CSRF because the session
-    # cookie is SameSite=Strict, and the bundle only goes to the logged-in liaison.
+@pages.post("/holds/{hold_id}/bundle.zip")
+def bundle_page(request: Request, hold_id: int, sess: LoginSession = Depends(deps.form_session)):
+    # A POST with the CSRF token: exporting is recorded in the audit trail,
+    # so it is a change, not a read.
     return _bundle_zip(request, sess.actor, hold_id)
 
 
