@@ -62,12 +62,14 @@ def pipeline(tmp_path_factory) -> Pipeline:
     posted = {r["post_id"]: r["created_at"] for r in pq.read_table(sorted(dataset.glob("posts*.parquet")),
                                                                    columns=["post_id", "created_at"]).to_pylist()}
     with store.session() as s:
-        for a in s.execute(sa.select(Action)).scalars():
-            if a.kind == "remove_post":
-                late = dt.timedelta(hours=2) if a.id % 2 else dt.timedelta(days=3)
-                a.at = posted[a.target_id].replace(tzinfo=dt.UTC) + late
+        times = []
+        for aid, kind, target in s.execute(sa.select(Action.id, Action.kind, Action.target_id)):
+            if kind == "remove_post":
+                late = dt.timedelta(hours=2) if aid % 2 else dt.timedelta(days=3)
+                times.append({"id": aid, "at": posted[target].replace(tzinfo=dt.UTC) + late})
             else:
-                a.at = dt.datetime(2024, 11, 1, 12, tzinfo=dt.UTC) + dt.timedelta(days=a.id % 30)
+                times.append({"id": aid, "at": dt.datetime(2024, 11, 1, 12, tzinfo=dt.UTC) + dt.timedelta(days=aid % 30)})
+        s.execute(sa.update(Action), times)  # bulk UPDATE by primary key
         ban = s.execute(sa.select(Action).where(Action.kind == "ban_account",
                                                 Action.finding_kind == "coordinated_network",
                                                 Action.at < END).order_by(Action.id).limit(1)).scalar_one()
