@@ -5,19 +5,21 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from civicshield.cases import enforce as enforcement
 from civicshield.cases import items, review
+from civicshield.cases.errors import NotFound
 from civicshield.cases.roles import PERMISSIONS, Actor
 from civicshield.cases.users import LoginSession
-from civicshield.web import deps
+from civicshield.web import deps, media
 from civicshield.web.charts import creation_histogram, timeline
 from civicshield.web.graph import case_graph
 from civicshield.web.render import page
 
 pages = APIRouter(include_in_schema=False)
+MAX_MEDIA = 60  # C2PA verdicts read per case page (the rest are listed without)
 api = APIRouter(tags=["cases"])
 
 
@@ -47,10 +49,25 @@ def case_page(request: Request, case_id: int, sess: LoginSession = Depends(deps.
     store = deps.store(request)
     detail = review.get_case(store, sess.actor, case_id)
     evidence = items.case_items(store, sess.actor, case_id)
-    return page("case.html", me=sess.actor, csrf=sess.csrf, case=detail, c=detail.summary, may=_may(sess.actor),
+    verdicts = {}
+    for p in [p for p in evidence["posts"] if p.get("media_path")][:MAX_MEDIA]:
+        try:
+            verdicts[p["post_id"]] = media.verdict(media.media_path(request.app.state.workspace, p["media_path"]))
+        except NotFound:
+            verdicts[p["post_id"]] = {"state": "file not available", "ai": False, "source_types": [], "generator": ""}
+    return page("case.html", verdicts=verdicts, me=sess.actor, csrf=sess.csrf, case=detail, c=detail.summary, may=_may(sess.actor),
                 accounts=evidence["accounts"], posts=evidence["posts"],
                 histogram=creation_histogram(evidence["accounts"]), timeline=timeline(evidence["posts"]),
                 decisions=list(review.DECISIONS))
+
+
+@pages.get("/cases/{case_id}/media/{post_id}.jpg")
+def media_thumb(request: Request, case_id: int, post_id: str, sess: LoginSession = Depends(deps.page_session)):
+    """Only media of posts in this case, and only as a re-encoded thumbnail."""
+    posts = items.case_items(deps.store(request), sess.actor, case_id)["posts"]
+    rel = next((p.get("media_path") for p in posts if p["post_id"] == post_id), None)
+    data = media.thumbnail(media.media_path(request.app.state.workspace, rel or ""))
+    return Response(data, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=300"})
 
 
 @pages.post("/cases/{case_id}/assign")
