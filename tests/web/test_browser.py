@@ -117,6 +117,10 @@ def test_hostile_content_never_runs(browser, console):
     payload (the CSP is a second wall, checked in test_api)."""
     ws, store = console
     (case,) = review.list_cases(store, LEAD)
+    # hostile text also reaches the audit trail (a reason quoting a post) and the holds list
+    review.assign(store, LEAD, case.id)
+    review.decide(store, LEAD, case.id, "request_evidence", "Quoting the post: " + XSS[1])
+    holds.add_hold(store, Actor("liv", "liaison"), XSS[2], XSS[3], holds.Scope(account_ids=(XSS[4],)))
     with running(ws) as base:
         ctx = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
         page = ctx.new_page()
@@ -137,5 +141,9 @@ def test_hostile_content_never_runs(browser, console):
         for payload in XSS[:3]:
             assert payload in body  # shown to the moderator as the text it is
         shot(page, "case-hostile")
+        page.goto(f"{base}/holds")
+        assert XSS[2] in page.inner_text("#holds")
+        page.goto(f"{base}/audit?subject=case:{case.id}")
+        assert XSS[1] in page.inner_text("#audit")
         ctx.close()
     assert dialogs == []
