@@ -119,7 +119,7 @@ def test_hostile_content_never_runs(browser, console):
     (case,) = review.list_cases(store, LEAD)
     # hostile text also reaches the audit trail (a reason quoting a post) and the holds list
     review.assign(store, LEAD, case.id)
-    review.decide(store, LEAD, case.id, "request_evidence", "Quoting the post: " + XSS[1])
+    review.decide(store, LEAD, case.id, "request_evidence", "Quoting the post: " + XSS[0] + XSS[1])
     holds.add_hold(store, Actor("liv", "liaison"), XSS[2], XSS[3], holds.Scope(account_ids=(XSS[4],)))
     with running(ws) as base:
         ctx = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
@@ -144,6 +144,6 @@ def test_hostile_content_never_runs(browser, console):
         page.goto(f"{base}/holds")
         assert XSS[2] in page.inner_text("#holds")
         page.goto(f"{base}/audit?subject=case:{case.id}")
-        assert XSS[1] in page.inner_text("#audit")
+        assert XSS[0] in page.inner_text("#audit")
         ctx.close()
     assert dialogs == []
