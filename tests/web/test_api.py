@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from civicshield.cases import audit, holds, review, users
-from civicshield.cases.enforce import active_actions
+from civicshield.cases.enforce import active_actions, enforce
 from civicshield.cases.roles import Actor
 from civicshield.web import create_app
 from civicshield.web.security import LoginLimiter
@@ -194,3 +194,20 @@ def test_the_rest_of_the_cli_over_the_api(client, console):
     assert r.json()["reversed"] == len(NET) and active_actions(store) == []
     assert client.post("/api/v1/erasures", headers=tok["lena"], json={"account_id": "n1"}).status_code == 200
     assert client.post("/api/v1/purge", headers=tok["lena"], json={"retention_days": 180}).json()["erasures_done"] == 1
+
+
+def test_a_lead_reverses_actions_on_appeal_from_the_case_page(client, console):
+    _, store = console
+    lead = Actor("lena", "lead")
+    (case,) = review.list_cases(store, lead)
+    review.assign(store, lead, case.id)
+    review.decide(store, lead, case.id, "confirm", "Identical posts within seconds.")
+    enforce(store, lead)
+    login(client, "mara")
+    assert 'id="reinstate"' not in client.get(f"/cases/{case.id}").text  # moderators cannot
+    login(client, "lena")
+    page = client.get(f"/cases/{case.id}").text
+    assert 'id="reinstate"' in page
+    r = client.post(f"/cases/{case.id}/reinstate", data={"csrf": csrf_of(page), "reason": "Appeal upheld on review."},
+                    follow_redirects=False)
+    assert r.status_code == 303 and active_actions(store) == []

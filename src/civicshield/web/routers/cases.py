@@ -90,6 +90,14 @@ def enforce_form(request: Request, case_id: int, sess: LoginSession = Depends(de
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
 
+@pages.post("/cases/{case_id}/reinstate")
+def reinstate_form(request: Request, case_id: int, reason: str = Form(""),
+                   sess: LoginSession = Depends(deps.form_session)):
+    """An appeal upheld: every active action of the case is reversed."""
+    enforcement.reinstate(deps.store(request), sess.actor, reason, case_id=case_id)
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
 # --- API ---
 
 class AssignBody(BaseModel):
