@@ -33,7 +33,9 @@ WORKER = textwrap.dedent("""
 
     def progress(task, done, total):
         if done == 5:  # five actions written inside the open transaction
-            marker.write_text(str(total))
+            tmp = marker.with_suffix(".tmp")  # rename: the parent must never read a half-written marker
+            tmp.write_text(str(total))
+            tmp.replace(marker)
             time.sleep(120)  # wait here to be killed
 
     enforce(CaseStore(url), Actor("mara", "moderator"), progress=progress)
