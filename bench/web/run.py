@@ -61,7 +61,7 @@ def build(path: Path, n_cases: int, per_case: int) -> Workspace:
 
 def wrk(base: str, cookie: str, mode: str, cases: int, seconds: int, conns: int) -> str:
     env = {**os.environ, "CS_COOKIE": cookie, "CS_MODE": mode, "CS_CASES": str(cases)}
-    res = subprocess.run(["wrk", "-t2", f"-c{conns}", f"-d{seconds}s", "--timeout", "10s",
+    res = subprocess.run(["wrk", f"-t{min(2, conns)}", f"-c{conns}", f"-d{seconds}s", "--timeout", "10s",
                           "-s", str(Path(__file__).with_name("pages.lua")), base], env=env,
                          capture_output=True, text=True, check=True)
     return next(line for line in res.stdout.splitlines() if line.startswith("RESULT"))
