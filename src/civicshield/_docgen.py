@@ -60,6 +60,8 @@ def detector_reference() -> str:
         parts.append(f"- needs tables: {', '.join(f'`{t}`' for t in d.requires) or 'none'}")
         if d.optional:
             parts.append(f"- uses when present: {', '.join(f'`{t}`' for t in d.optional)}")
+        if d.needs_real:
+            parts.append(f"- skipped where election.toml lists as estimated: {', '.join(f'`{c}`' for c in d.needs_real)}")
         if d.limits:
             parts.append(f"- limits: {d.limits}")
         parts.append("\n| parameter | default | allowed | meaning |\n|---|---|---|---|")

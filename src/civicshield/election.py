@@ -43,6 +43,10 @@ class Election:
     # electoral authority itself can be recognised.
     authority_aliases: tuple[str, ...] = ()
     authority_account_ids: tuple[str, ...] = ()
+    # "table.column" values the dataset only estimates (an import that has
+    # no account creation times uses first activity): detectors that need
+    # the real values skip themselves and say why.
+    estimated_columns: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     candidates: tuple[Candidate, ...] = field(default=())
@@ -135,6 +139,7 @@ def _build(data: dict, where: str) -> Election:
         authority_url=str(data.get("authority_url", "")),
         authority_aliases=_strs(data.get("authority_aliases"), where, "authority_aliases"),
         authority_account_ids=_strs(data.get("authority_account_ids"), where, "authority_account_ids"),
+        estimated_columns=_strs(data.get("estimated_columns"), where, "estimated_columns"),
         languages=_strs(data.get("languages"), where, "languages"),
         keywords=_strs(data.get("keywords"), where, "keywords"),
         candidates=tuple(cands),

@@ -87,3 +87,17 @@ def test_unknown_kind_or_table_rejected_at_declaration():
         Detector(name="x", summary="", kinds=("nope",), requires=(), params=(), run=lambda c, p: [])
     with pytest.raises(ValueError, match="tables"):
         Detector(name="x", summary="", kinds=(), requires=("tweets",), params=(), run=lambda c, p: [])
+
+
+def test_estimated_columns_skip_detectors_that_need_real_values(make_workspace, election):
+    import dataclasses
+
+    det = dataclasses.replace(_toy(), needs_real=("accounts.created_at",))
+    posts = [{"post_id": "p1", "account_id": "a", "created_at": dt.datetime(2024, 10, 1)}]
+    ws = make_workspace(election=dataclasses.replace(election, estimated_columns=("accounts.created_at",)), posts=posts)
+    with ws.events() as store:
+        res = run_detector(det, DetectionContext(store, store.election()))
+    assert res.findings == () and "accounts.created_at" in res.skipped
+    ws = make_workspace(posts=posts)  # the same data with real creation times runs
+    with ws.events() as store:
+        assert run_detector(det, DetectionContext(store, store.election())).skipped is None

@@ -163,4 +163,8 @@ def test_every_detector_runs_on_an_import_and_those_lacking_data_say_so(imported
     assert "engagements" in skipped["lockstep_engagement"] and "signups" in skipped["spam_signup"]
     assert "external_messages" in skipped["recruitment"]
     assert not results["coordination"].skipped  # posts are there; nothing coordinated in three videos
+    # creation times are stand-ins (first activity): the creation-time detectors refuse to guess
+    for name in ("batch_created", "sleeper_activation"):
+        assert "accounts.created_at" in skipped[name] and "estimates" in skipped[name]
+    assert "accounts.created_at" in (imported[0].out / "election.toml").read_text(encoding="utf-8")
     assert not results["coordination"].findings

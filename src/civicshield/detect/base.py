@@ -110,6 +110,8 @@ class Detector:
     run: Callable[[Any, Mapping[str, Any]], Iterable[Finding]]
     optional: tuple[str, ...] = ()
     limits: str = ""
+    # "table.column" values the method relies on being real, not estimated
+    needs_real: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         unknown = [k for k in self.kinds if k not in FINDING_KINDS]
@@ -146,6 +148,10 @@ def run_detector(detector: Detector, ctx, overrides: Mapping[str, Any] | None = 
     missing = [t for t in detector.requires if not ctx.has(t)]
     if missing:
         return DetectorResult(detector.name, params, (), skipped=f"needs table(s) {', '.join(missing)}, not in this dataset")
+    estimated = [c for c in detector.needs_real if c in ctx.election.estimated_columns]
+    if estimated:
+        return DetectorResult(detector.name, params, (),
+                              skipped=f"needs real {', '.join(estimated)}; this dataset only estimates it (election.toml estimated_columns)")
     findings = tuple(detector.run(ctx, params))
     bad = [f.kind for f in findings if f.kind not in detector.kinds]
     if bad:

@@ -101,6 +101,19 @@ def _notes_text(source: str, notes: list[str], stand_ins: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _copy_election(src: Path, dst: Path, estimated: bool) -> None:
+    """Copy election.toml; when creation times are stand-ins, declare
+    ``accounts.created_at`` estimated so creation-time detectors skip."""
+    text = src.read_text(encoding="utf-8")
+    if estimated and "accounts.created_at" not in load_election(src).estimated_columns:
+        if load_election(src).estimated_columns:
+            raise DataError(str(src), None, "estimated_columns", "add \"accounts.created_at\" to it: this import estimates creation times")
+        # a top-level key must come before the first [table]: prepend it
+        text = ('# added by the import: account creation times are first activity (see IMPORT_NOTES.md)\n'
+                'estimated_columns = ["accounts.created_at"]\n' + text)
+    dst.write_text(text, encoding="utf-8")
+
+
 def write_dataset(
     out: Path,
     election_file: Path,
@@ -119,7 +132,7 @@ def write_dataset(
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
     try:
-        shutil.copyfile(election_file, tmp / "election.toml")
+        _copy_election(Path(election_file), tmp / "election.toml", estimated=bool(stand_ins))
         rows = {}
         for name, tbl in tables.items():
             if tbl.num_rows == 0 and name != "accounts":

@@ -279,6 +279,7 @@ DETECTOR = Detector(
     kinds=("batch_created",),
     requires=("accounts",),
     optional=("signups", "logins"),
+    needs_real=("accounts.created_at",),
     params=PARAMS,
     run=run,
     limits="An operator who spreads creation over hours, or uses a fresh device and a random handle per account, "

@@ -216,6 +216,7 @@ DETECTOR = Detector(
     kinds=("sleeper_activation",),
     requires=("accounts",),
     optional=("posts", "comments", "engagements", "logins"),
+    needs_real=("accounts.created_at",),
     params=PARAMS,
     run=run,
     limits="A sleeper that wakes alone, or keeps up a trickle of activity during its dormancy, is not found; "
