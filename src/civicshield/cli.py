@@ -15,11 +15,25 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from typer.core import TyperGroup
 
 from civicshield.errors import CivicshieldError
 from civicshield.progress import progress_bar
 
+
+class _Root(TyperGroup):
+    """Every command's user errors end the same way: one red line on stderr
+    and exit 2.  Caught here once instead of in each command."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except CivicshieldError as e:
+            _fail(e)
+
+
 app = typer.Typer(
+    cls=_Root,
     name="civicshield",
     help="Election integrity: find covert networks and fake engagement, review cases, report.",
     no_args_is_help=True,
@@ -69,11 +83,8 @@ def ingest(
     from civicshield.ingest import ingest_dataset
     from civicshield.workspace import open_workspace
 
-    try:
-        with progress_bar("ingest") as bar:
-            summary = ingest_dataset(dataset, open_workspace(workspace), progress=bar)
-    except CivicshieldError as e:
-        _fail(e)
+    with progress_bar("ingest") as bar:
+        summary = ingest_dataset(dataset, open_workspace(workspace), progress=bar)
     t = Table(title=f"{'Unchanged, already loaded' if summary.unchanged else 'Ingested'}: {dataset}")
     t.add_column("table")
     t.add_column("rows", justify="right")
@@ -156,10 +167,7 @@ def export_findings(
     from civicshield.findings import export_findings as run_export
     from civicshield.workspace import open_workspace
 
-    try:
-        n = run_export(open_workspace(workspace), out_file)
-    except CivicshieldError as e:
-        _fail(e)
+    n = run_export(open_workspace(workspace), out_file)
     out.print(f"wrote {n:,} findings to {out_file}")
 
 
@@ -172,10 +180,7 @@ def evaluate(
     """Precision, recall and F1 per kind and entity, and operation recovery."""
     from civicshield.evaluate import evaluate_files, render_table
 
-    try:
-        report = evaluate_files(truth, findings)
-    except CivicshieldError as e:
-        _fail(e)
+    report = evaluate_files(truth, findings)
     out.print(render_table(report))
     if json_out:
         json_out.write_text(json.dumps(report.to_dict(), indent=2))
@@ -192,11 +197,8 @@ def demo(
     """Simulate an election, ingest it, detect, evaluate, and write an HTML summary."""
     from civicshield.demo import run_demo
 
-    try:
-        with progress_bar("demo") as bar:
-            res = run_demo(out_dir, seed=seed, accounts=accounts, progress=bar)
-    except CivicshieldError as e:
-        _fail(e)
+    with progress_bar("demo") as bar:
+        res = run_demo(out_dir, seed=seed, accounts=accounts, progress=bar)
     from civicshield.evaluate import render_table
 
     out.print(render_table(res.evaluation))
@@ -212,10 +214,7 @@ def networks(workspace: Workspace_ = Path("workspace")) -> None:
     from civicshield.detect.network.reports import network_reports
     from civicshield.workspace import open_workspace
 
-    try:
-        rows = network_reports(open_workspace(workspace))
-    except CivicshieldError as e:
-        _fail(e)
+    rows = network_reports(open_workspace(workspace))
     if not rows:
         out.print("no coordinated networks (run 'civicshield detect' first)")
         return
@@ -271,10 +270,7 @@ def recount(
     from civicshield.recount import recount as run_recount
     from civicshield.workspace import open_workspace
 
-    try:
-        res = run_recount(open_workspace(workspace))
-    except CivicshieldError as e:
-        _fail(e)
+    res = run_recount(open_workspace(workspace))
     t = Table(title="Engagement recount")
     for col in ("count", "before", "removed", "after", "targets touched"):
         t.add_column(col, justify="left" if col == "count" else "right")
@@ -323,10 +319,7 @@ def _cases(workspace: Path, db: str | None, user: str, role: str):
     from civicshield.cases import Actor, open_case_store
     from civicshield.workspace import open_workspace
 
-    try:
-        return open_case_store(open_workspace(workspace), db), Actor(user, role)
-    except CivicshieldError as e:
-        _fail(e)
+    return open_case_store(open_workspace(workspace), db), Actor(user, role)
 
 
 @cases_app.command("intake")
@@ -336,11 +329,8 @@ def cases_intake(workspace: Workspace_ = Path("workspace"), db: Db_ = None, user
     from civicshield.workspace import open_workspace
 
     store, actor = _cases(workspace, db, user, role)
-    try:
-        with progress_bar("intake") as bar:
-            s = intake(store, open_workspace(workspace), actor, progress=bar)
-    except CivicshieldError as e:
-        _fail(e)
+    with progress_bar("intake") as bar:
+        s = intake(store, open_workspace(workspace), actor, progress=bar)
     out.print(f"{s.findings:,} findings: {s.new_findings:,} new, {s.updated_findings:,} updated, "
               f"{s.withdrawn_findings:,} withdrawn; cases: {s.new_cases:,} new, {s.updated_cases:,} updated, "
               f"{s.merged_cases:,} merged, {s.reopened_cases:,} reopened")
@@ -358,10 +348,7 @@ def cases_list(
     from civicshield.cases.review import list_cases
 
     store, actor = _cases(workspace, db, user, role)
-    try:
-        rows = list_cases(store, actor, queue=queue, status=status, assignee=assignee, limit=limit)
-    except CivicshieldError as e:
-        _fail(e)
+    rows = list_cases(store, actor, queue=queue, status=status, assignee=assignee, limit=limit)
     t = Table(title="Cases")
     for col in ("id", "priority", "status", "queue", "kind", "reach", "assignee", "version"):
         t.add_column(col, justify="right" if col in ("id", "priority", "reach", "version") else "left")
@@ -380,10 +367,7 @@ def cases_show(case_id: Annotated[int, typer.Argument(help="Case id.")], workspa
     from civicshield.cases.review import get_case
 
     store, actor = _cases(workspace, db, user, role)
-    try:
-        detail = get_case(store, actor, case_id)
-    except CivicshieldError as e:
-        _fail(e)
+    detail = get_case(store, actor, case_id)
     out.print_json(json.dumps(asdict(detail), default=str))
 
 
@@ -396,10 +380,7 @@ def cases_assign(case_id: Annotated[int, typer.Argument(help="Case id.")], works
     from civicshield.cases.review import assign
 
     store, actor = _cases(workspace, db, user, role)
-    try:
-        c = assign(store, actor, case_id, reviewer=to, expected_version=version)
-    except CivicshieldError as e:
-        _fail(e)
+    c = assign(store, actor, case_id, reviewer=to, expected_version=version)
     out.print(f"case {c.id} assigned to {c.assignee} (version {c.version})")
 
 
@@ -416,10 +397,7 @@ def cases_decide(
     from civicshield.cases.review import decide
 
     store, actor = _cases(workspace, db, user, role)
-    try:
-        c = decide(store, actor, case_id, decision, reason, expected_version=version, automated=automated)
-    except CivicshieldError as e:
-        _fail(e)
+    c = decide(store, actor, case_id, decision, reason, expected_version=version, automated=automated)
     out.print(f"case {c.id} {c.status} (version {c.version})")
 
 
@@ -433,10 +411,7 @@ def cases_auto_confirm(
     from civicshield.cases.review import auto_confirm
 
     store, actor = _cases(workspace, db, user, role)
-    try:
-        n = auto_confirm(store, actor, kind, reason)
-    except CivicshieldError as e:
-        _fail(e)
+    n = auto_confirm(store, actor, kind, reason)
     out.print(f"{n:,} case(s) confirmed by the rule")
 
 
@@ -450,11 +425,8 @@ def enforce_cmd(
     from civicshield.cases.enforce import enforce
 
     store, actor = _cases(workspace, db, user, role)
-    try:
-        with progress_bar("enforce") as bar:
-            s = enforce(store, actor, case_ids=case, puid_prefix=puid_prefix, progress=bar)
-    except CivicshieldError as e:
-        _fail(e)
+    with progress_bar("enforce") as bar:
+        s = enforce(store, actor, case_ids=case, puid_prefix=puid_prefix, progress=bar)
     out.print(f"{s.cases} case(s): {s.applied:,} actions applied, {s.already_applied:,} already in force, "
               f"{s.skipped_reversed:,} reversed on appeal (not re-applied); {s.statements:,} statements of reasons")
 
@@ -470,10 +442,7 @@ def appeal_cmd(
     from civicshield.cases.enforce import reinstate
 
     store, actor = _cases(workspace, db, user, role)
-    try:
-        n = reinstate(store, actor, reason, action_ids=action or None, case_id=case)
-    except CivicshieldError as e:
-        _fail(e)
+    n = reinstate(store, actor, reason, action_ids=action or None, case_id=case)
     out.print(f"{n} action(s) reversed")
 
 
@@ -490,10 +459,7 @@ def audit_verify(
         anchors = {int(a.split(":", 1)[0]): a.split(":", 1)[1] for a in anchor or []}
     except (ValueError, IndexError):
         _fail(CivicshieldError("--anchor takes SEQ:HASH"))
-    try:
-        rep = verify(store, actor, anchors)
-    except CivicshieldError as e:
-        _fail(e)
+    rep = verify(store, actor, anchors)
     for p in rep.problems:
         err.print(f"[red]{p}[/]", highlight=False)
     out.print(f"{rep.entries:,} entries; head {rep.head_seq}:{rep.head_hash}; "
@@ -513,10 +479,7 @@ def audit_log(
     from civicshield.cases.audit import read
 
     store, actor = _cases(workspace, db, user, role)
-    try:
-        rows = read(store, actor, subject=subject, event=event, limit=limit)
-    except CivicshieldError as e:
-        _fail(e)
+    rows = read(store, actor, subject=subject, event=event, limit=limit)
     for r in rows:
         out.print(json.dumps(r, ensure_ascii=False, sort_keys=True), highlight=False, soft_wrap=True)
 
@@ -549,12 +512,9 @@ def hold_add(
     from civicshield.cases.holds import Scope, add_hold
 
     store, actor = _cases(workspace, db, user, role)
-    try:
-        scope = Scope(election, tuple(network or ()), tuple(account or ()), tuple(post or ()),
-                      _when(time_from), _when(time_to))
-        h = add_hold(store, actor, authority, reference, scope)
-    except CivicshieldError as e:
-        _fail(e)
+    scope = Scope(election, tuple(network or ()), tuple(account or ()), tuple(post or ()),
+                  _when(time_from), _when(time_to))
+    h = add_hold(store, actor, authority, reference, scope)
     out.print(f"hold {h.id} placed for {h.authority} ({h.reference})")
 
 
@@ -565,10 +525,7 @@ def hold_list(workspace: Workspace_ = Path("workspace"), db: Db_ = None, user: U
     from civicshield.cases.holds import list_holds
 
     store, actor = _cases(workspace, db, user, role)
-    try:
-        rows = list_holds(store, actor, include_released=all_)
-    except CivicshieldError as e:
-        _fail(e)
+    rows = list_holds(store, actor, include_released=all_)
     t = Table(title="Legal holds")
     for col in ("id", "status", "authority", "reference", "scope", "since"):
         t.add_column(col)
@@ -587,10 +544,7 @@ def hold_release(hold_id: Annotated[int, typer.Argument(help="Hold id.")],
     from civicshield.cases.holds import release_hold
 
     store, actor = _cases(workspace, db, user, role)
-    try:
-        h = release_hold(store, actor, hold_id, reason)
-    except CivicshieldError as e:
-        _fail(e)
+    h = release_hold(store, actor, hold_id, reason)
     out.print(f"hold {h.id} released")
 
 
@@ -601,10 +555,7 @@ def purge_cmd(workspace: Workspace_ = Path("workspace"), db: Db_ = None, user: U
     from civicshield.cases.holds import purge
 
     store, actor = _cases(workspace, db, user, role)
-    try:
-        s = purge(store, actor, retention_days=retention_days)
-    except CivicshieldError as e:
-        _fail(e)
+    s = purge(store, actor, retention_days=retention_days)
     out.print(f"{s.evidence_deleted:,} evidence items deleted, {s.findings_scrubbed:,} findings scrubbed, "
               f"{s.erasures_done:,} erasures done; kept by holds {s.holds_in_force}: {s.kept_by_hold:,} items, "
               f"{len(s.erasures_waiting):,} erasures waiting")
@@ -617,10 +568,7 @@ def erase_cmd(account_id: Annotated[str, typer.Argument(help="The account whose 
     from civicshield.cases.holds import request_erasure
 
     store, actor = _cases(workspace, db, user, role)
-    try:
-        n = request_erasure(store, actor, account_id)
-    except CivicshieldError as e:
-        _fail(e)
+    n = request_erasure(store, actor, account_id)
     out.print(f"erasure request {n} recorded for {account_id}")
 
 
@@ -635,10 +583,7 @@ def evidence_export(hold_id: Annotated[int, typer.Argument(help="The hold whose 
 
     store, actor = _cases(workspace, db, user, role)
     ws = open_workspace(workspace)
-    try:
-        b = export_bundle(store, actor, hold_id, out_dir, workspace=ws if ws.events_path.exists() else None)
-    except CivicshieldError as e:
-        _fail(e)
+    b = export_bundle(store, actor, hold_id, out_dir, workspace=ws if ws.events_path.exists() else None)
     out.print(f"wrote {len(b.files)} files to {b.path}; manifest sha256 {b.manifest_sha256}")
 
 
@@ -664,10 +609,7 @@ def sor_export(out_dir: Annotated[Path, typer.Option("--out", help="Folder for t
     from civicshield.cases.sor import export_statements
 
     store, actor = _cases(workspace, db, user, role)
-    try:
-        s = export_statements(store, actor, out_dir, platform_name=platform_name, include_exported=all_)
-    except CivicshieldError as e:
-        _fail(e)
+    s = export_statements(store, actor, out_dir, platform_name=platform_name, include_exported=all_)
     out.print(f"{s.statements:,} statements in {len(s.batches)} batch file(s) and {s.csv}")
 
 
@@ -690,11 +632,8 @@ def gate_serve(
     """Serve POST /v1/signup and POST /v1/engagement until interrupted."""
     from civicshield.gate.app import serve
 
-    try:
-        serve(redis_url=redis, rules_path=rules, shadow=shadow, host=host, port=port, workers=workers,
-              key_prefix=key_prefix)
-    except CivicshieldError as e:
-        _fail(e)
+    serve(redis_url=redis, rules_path=rules, shadow=shadow, host=host, port=port, workers=workers,
+          key_prefix=key_prefix)
 
 
 @gate_app.command("sync")
@@ -715,8 +654,6 @@ def gate_sync(
         summary, fig = sync_workspace(open_workspace(workspace), RedisState(redis, prefix=key_prefix, timeout_s=5.0), db)
     except StateUnavailable as e:
         _fail(CivicshieldError(str(e)))
-    except CivicshieldError as e:
-        _fail(e)
     for kind in ("account", "device", "prefix"):
         out.print(f"{kind}: +{summary.added[kind]:,} -{summary.removed[kind]:,}")
     out.print(json.dumps(fig, indent=2, sort_keys=True))
@@ -732,11 +669,8 @@ def gate_replay(
     from civicshield.gate import Gate, load_rules
     from civicshield.gate.replay import replay
 
-    try:
-        with progress_bar("replay") as bar:
-            fig = replay(dataset, gate=Gate(rules=load_rules(rules)), progress=bar)
-    except CivicshieldError as e:
-        _fail(e)
+    with progress_bar("replay") as bar:
+        fig = replay(dataset, gate=Gate(rules=load_rules(rules)), progress=bar)
     t = Table(title=f"Gate replay of {dataset} (rules {fig.rules_version})")
     for col in ("activity", "total", "stopped", "share"):
         t.add_column(col, justify="left" if col == "activity" else "right")
@@ -769,12 +703,9 @@ def report(
     from civicshield.report import Period, build_report
     from civicshield.workspace import open_workspace
 
-    try:
-        with progress_bar("report") as bar:
-            files = build_report(open_workspace(workspace), Period.parse(period), out_dir, db, country, pdf, bar,
-                                 redis, gate_prefix)
-    except CivicshieldError as e:
-        _fail(e)
+    with progress_bar("report") as bar:
+        files = build_report(open_workspace(workspace), Period.parse(period), out_dir, db, country, pdf, bar,
+                             redis, gate_prefix)
     for p in (files.html, files.pdf, files.json, *files.csv):
         if p is not None:
             out.print(f"wrote {p}")
@@ -798,10 +729,7 @@ def serve(
     from civicshield.web.server import serve as run
     from civicshield.workspace import open_workspace
 
-    try:
-        run(open_workspace(workspace), db, host, port)
-    except CivicshieldError as e:
-        _fail(e)
+    run(open_workspace(workspace), db, host, port)
 
 
 @users_app.command("add")
@@ -817,10 +745,7 @@ def users_add(
     from civicshield.cases import users
 
     store, _ = _cases(workspace, db, name or "?", role if role else "analyst")
-    try:
-        users.add_user(store, name, role, password)
-    except CivicshieldError as e:
-        _fail(e)
+    users.add_user(store, name, role, password)
     out.print(f"user {escape(name)} ({escape(role)}) added")
 
 
@@ -840,10 +765,7 @@ def users_disable(name: str, workspace: Workspace_ = Path("workspace"), db: Db_ 
     from civicshield.cases import users
 
     store, _ = _cases(workspace, db, "admin", "analyst")
-    try:
-        users.set_active(store, name, False)
-    except CivicshieldError as e:
-        _fail(e)
+    users.set_active(store, name, False)
     out.print(f"user {escape(name)} disabled")
 
 
@@ -858,10 +780,7 @@ def users_token(
     from civicshield.cases import users
 
     store, _ = _cases(workspace, db, "admin", "analyst")
-    try:
-        print(users.add_token(store, name, label))
-    except CivicshieldError as e:
-        _fail(e)
+    print(users.add_token(store, name, label))
 
 
 # --- interop commands ---
@@ -887,10 +806,7 @@ def import_tiktok(
     """Convert saved TikTok Research API responses (videos, user info, comments, followers) into a dataset."""
     from civicshield.interop import import_tiktok_research
 
-    try:
-        _imported(import_tiktok_research(folder, out_dir, election_file))
-    except CivicshieldError as e:
-        _fail(e)
+    _imported(import_tiktok_research(folder, out_dir, election_file))
 
 
 @import_app.command("coortweet")
@@ -903,10 +819,7 @@ def import_coortweet_cmd(
     """Convert a CooRTweet CSV into a dataset."""
     from civicshield.interop import import_coortweet
 
-    try:
-        _imported(import_coortweet(csv_file, out_dir, election_file, objects))
-    except CivicshieldError as e:
-        _fail(e)
+    _imported(import_coortweet(csv_file, out_dir, election_file, objects))
 
 
 @import_app.command("toolkit")
@@ -918,10 +831,7 @@ def import_toolkit_cmd(
     """Convert a coordination-network-toolkit CSV into a dataset (reposts become shares)."""
     from civicshield.interop import import_toolkit
 
-    try:
-        _imported(import_toolkit(csv_file, out_dir, election_file))
-    except CivicshieldError as e:
-        _fail(e)
+    _imported(import_toolkit(csv_file, out_dir, election_file))
 
 
 @export_app.command("graph")
@@ -936,10 +846,7 @@ def export_graph_cmd(
     from civicshield.interop import export_graph
     from civicshield.workspace import open_workspace
 
-    try:
-        res = export_graph(open_workspace(workspace), out_file, fmt, kind, window)
-    except CivicshieldError as e:
-        _fail(e)
+    res = export_graph(open_workspace(workspace), out_file, fmt, kind, window)
     out.print(f"wrote {res.path}: {res.nodes:,} accounts, {res.edges:,} edges, {res.networks:,} networks", highlight=False)
 
 
@@ -953,10 +860,7 @@ def export_table_cmd(
     from civicshield.interop import export_table
     from civicshield.workspace import open_workspace
 
-    try:
-        n = export_table(open_workspace(workspace), name, out_file)
-    except CivicshieldError as e:
-        _fail(e)
+    n = export_table(open_workspace(workspace), name, out_file)
     out.print(f"wrote {n:,} rows of {name} to {out_file}", highlight=False)
 
 
