@@ -4,9 +4,11 @@ check (they may still fail for other reasons, e.g. nothing to act on)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from civicshield.cases import audit, holds, review
+from civicshield.cases import audit, holds, requests, review
 from civicshield.cases.enforce import enforce, reinstate
 from civicshield.cases.errors import PermissionDenied
 from civicshield.cases.evidence import export_bundle
@@ -41,6 +43,14 @@ ATTEMPTS = {
     "account.erase": lambda a, c: holds.request_erasure(c["store"], a, "n9"),
     "evidence.export": lambda a, c: export_bundle(c["store"], a, c["hold"], c["tmp"] / a.role),
     "sor.export": lambda a, c: export_statements(c["store"], a, c["tmp"] / f"sor-{a.role}"),
+    "authority.lead.submit": lambda a, c: requests.submit_lead(c["store"], a, "Authority", "ref", ["n1"], ["#x"], [],
+                                                               "Accounts seen posting the same text."),
+    "authority.rfi.submit": lambda a, c: requests.submit_rfi(c["store"], a, "Authority", "ref", "Who runs n1?",
+                                                             "DSA Art. 10", dt.date(2026, 12, 1)),
+    "authority.view": lambda a, c: requests.list_leads(c["store"], a),
+    "authority.lead.handle": lambda a, c: requests.lead_to_case(c["store"], a, c["lead"], c["ws"]),
+    "authority.rfi.answer": lambda a, c: requests.answer_rfi(c["store"], a, c["rfi"], "refused",
+                                                             "No legal basis for this request."),
 }
 
 
@@ -60,7 +70,11 @@ def ctx(store, make_workspace, tmp_path):
     review.decide(store, lead, esc, "escalate", "Needs a second opinion.")
     review.assign(store, lead, esc)  # lead holds the escalated case
     hold = holds.add_hold(store, lead, "Authority", "ref-0", SCOPE).id
-    return {"store": store, "ws": ws, "case": case, "escalated": esc, "hold": hold, "tmp": tmp_path}
+    liaison = Actor("liaison-0", "liaison")
+    lead_id = requests.submit_lead(store, liaison, "Authority", "ref-1", ["n1"], [], [], "Seen posting together.").id
+    rfi = requests.submit_rfi(store, liaison, "Authority", "ref-2", "Who runs n1?", "DSA Art. 10", dt.date(2026, 12, 1)).id
+    return {"store": store, "ws": ws, "case": case, "escalated": esc, "hold": hold, "tmp": tmp_path,
+            "lead": lead_id, "rfi": rfi}
 
 
 def test_role_matrix(ctx):

@@ -256,7 +256,7 @@ def _intake(store, workspace, actor: Actor, now: dt.datetime | None, progress: P
                 summary.reopened_cases += 1
             if _recompute(case, case_findings[case.id], election, accounts, posts, now):
                 summary.updated_cases += 1
-        _snapshot_evidence(s, touched, accounts, posts)
+        snapshot_evidence(s, touched, accounts, posts)
         summary.case_ids = sorted(touched)
         del loaded
     summary.updated_cases = max(0, summary.updated_cases - summary.new_cases)
@@ -335,7 +335,7 @@ def _recompute(case: Case, all_rows: list[CaseFinding], election, accounts: dict
     return True
 
 
-def _snapshot_evidence(s: Session, cases: dict[int, Case], accounts: dict, posts: dict) -> None:
+def snapshot_evidence(s: Session, cases: dict[int, Case], accounts: dict, posts: dict) -> None:
     """Insert a snapshot of every account and post the cases are about (and
     posts' authors) unless the same content is already stored."""
     wanted: dict[tuple[str, str], int] = {}

@@ -36,6 +36,8 @@ SEVERITY: dict[str, float] = {
     "unlabelled_ai": 0.5,
     "spam_signup": 0.4,
     "election_content": 0.2,
+    # not a finding kind: a case opened from an authority's lead (cases/requests.py)
+    "authority_lead": 0.8,
 }
 
 FAMILY: dict[str, str] = {
@@ -54,6 +56,7 @@ FAMILY: dict[str, str] = {
     "election_content": "content",
     "state_media_foreign": "content",
     "election_misinformation": "content",
+    "authority_lead": "authority",
 }
 
 

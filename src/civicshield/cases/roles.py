@@ -15,11 +15,12 @@ from civicshield.cases.errors import PermissionDenied
 ROLES: tuple[str, ...] = ("analyst", "moderator", "lead", "auditor", "liaison")
 
 ROLE_HELP = {
-    "analyst": "runs detection and intake, reads cases",
+    "analyst": "runs detection and intake, reads cases, turns authorities' leads into cases",
     "moderator": "takes cases from a queue, decides them, enforces confirmed ones",
-    "lead": "everything a moderator does, plus escalated cases, appeals, purge and statements of reasons",
+    "lead": "everything a moderator does, plus escalated cases, appeals, purge, statements of reasons and answers "
+            "to authorities' requests for information",
     "auditor": "reads cases and the audit trail, verifies the chain; changes nothing",
-    "liaison": "authority liaison: legal holds and evidence bundles for authorities",
+    "liaison": "authority liaison: legal holds, evidence bundles, leads and requests for information",
 }
 
 # operation -> roles allowed.  Keep every operation of the API here.
@@ -42,6 +43,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "account.erase": frozenset({"lead"}),
     "evidence.export": frozenset({"liaison"}),
     "sor.export": frozenset({"lead"}),
+    "authority.lead.submit": frozenset({"liaison"}),
+    "authority.rfi.submit": frozenset({"liaison"}),
+    "authority.view": frozenset({"analyst", "lead", "liaison", "auditor"}),
+    "authority.lead.handle": frozenset({"analyst", "lead"}),
+    "authority.rfi.answer": frozenset({"lead"}),
 }
 
 
