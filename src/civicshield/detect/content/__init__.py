@@ -4,6 +4,7 @@ from civicshield.detect.content import (
     ai_media,
     election_content,
     impersonation,
+    misinformation,
     paid_promotion,
     political_ads,
     recruitment,
@@ -18,4 +19,5 @@ DETECTORS: tuple = (
     state_media.DETECTOR,
     recruitment.DETECTOR,
     paid_promotion.DETECTOR,
+    misinformation.DETECTOR,
 )
