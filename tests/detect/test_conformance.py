@@ -78,3 +78,20 @@ def test_each_detector_has_a_test_module_of_its_own(det):
     parts = module.split(".")[1:]
     expected = TESTS.joinpath(*parts[:-1], f"test_{parts[-1]}.py")
     assert expected.exists(), f"{det.name} lives in {module}; its tests belong in {expected.relative_to(TESTS.parent)}"
+
+
+def _family_sources() -> list[Path]:
+    root = Path(importlib.import_module("civicshield.detect").__file__).parent
+    # coortweet.py is the standalone CooRTweet-file command, not a detector: it
+    # opens its own in-memory DuckDB over a CSV and never sees a context.
+    return sorted(p for fam in ("network", "engagement", "content") for p in (root / fam).glob("*.py")
+                  if p.name != "coortweet.py")
+
+
+@pytest.mark.parametrize("path", _family_sources(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_detectors_reach_the_engine_only_through_the_context(path):
+    """ctx.query / ctx.views / ctx.memory_limit are what the Spark engine
+    also provides; a raw DuckDB connection would tie a detector to one engine."""
+    src = path.read_text()
+    for banned in ("ctx.con", ".execute(", "duckdb"):
+        assert banned not in src, f"{path.name} uses {banned!r}; go through DetectionContext instead"

@@ -1,28 +1,40 @@
 """What a detector sees: the election, the tables, and one way to run SQL.
 
-``query`` takes SQL over the contract's table names and returns Arrow.  On
-DuckDB it runs against the event store; the Spark engine (a later issue)
-offers the same two methods over temp views of the same names, so detectors
-that keep their set-based steps in ``query`` run on both.
+A detector touches its engine only through this object:
+
+- ``query(sql)`` runs SQL over the contract's table names and returns Arrow;
+- ``views(name=arrow_table)`` makes Arrow tables (a detector's intermediate
+  results) queryable under a name for the length of a ``with`` block;
+- ``memory_limit(gb)`` caps the engine's memory for one step where the
+  engine has such a knob.
+
+The DuckDB event store and the Spark engine (``civicshield.store.spark``)
+both provide ``query``, ``has``, ``count``, ``register``, ``unregister`` and
+``memory_limit``, so the same detector code and the same SQL text run on
+both.  Steps that are single-machine by nature (clustering a reduced edge
+list with igraph) run in Python on what ``query`` returned.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pyarrow as pa
 
 from civicshield.election import Election
-from civicshield.store import EventStore
 
 
 @dataclass
 class DetectionContext:
-    store: EventStore
+    store: object  # EventStore or a Spark engine: see the module docstring
     election: Election
-    engine: str = "duckdb"
     progress: Callable[[str], None] = field(default=lambda msg: None)
+
+    @property
+    def engine(self) -> str:
+        return self.store.engine
 
     def has(self, table: str) -> bool:
         return self.store.has(table) and self.store.count(table) > 0
@@ -30,8 +42,20 @@ class DetectionContext:
     def query(self, sql: str, params: list | None = None) -> pa.Table:
         return self.store.query(sql, params)
 
-    @property
-    def con(self):
-        """The DuckDB connection, for steps that are inherently single-machine
-        (loading a reduced edge list into igraph, say)."""
-        return self.store.con
+    @contextmanager
+    def views(self, **tables: pa.Table) -> Iterator[None]:
+        """Register Arrow tables under the given names for one block."""
+        done = []
+        try:
+            for name, table in tables.items():
+                self.store.register(name, table)
+                done.append(name)
+            yield
+        finally:
+            for name in reversed(done):
+                self.store.unregister(name)
+
+    @contextmanager
+    def memory_limit(self, gb: float) -> Iterator[None]:
+        with self.store.memory_limit(gb):
+            yield

@@ -9,6 +9,8 @@ findings made on older data on purpose.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -57,6 +59,8 @@ class EventStore:
     swaps it in, so readers never see a half-loaded dataset.
     """
 
+    engine = "duckdb"
+
     def __init__(self, path: Path, read_only: bool = False):
         self.path = Path(path)
         if not self.path.exists():
@@ -99,6 +103,24 @@ class EventStore:
 
     def rows(self, sql: str, params: list | None = None) -> list[tuple]:
         return self.con.execute(sql, params or []).fetchall()
+
+    def register(self, name: str, table: pa.Table) -> None:
+        self.con.register(name, table)
+
+    def unregister(self, name: str) -> None:
+        self.con.unregister(name)
+
+    @contextmanager
+    def memory_limit(self, gb: float) -> Iterator[None]:
+        """Cap DuckDB's memory for one step; it spills to disk instead of
+        taking most of the machine for a join's hash tables.  The store's
+        setting is put back afterwards."""
+        previous = self.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        self.con.execute(f"SET memory_limit = '{float(gb)}GB'")
+        try:
+            yield
+        finally:
+            self.con.execute(f"SET memory_limit = '{previous}'")
 
     # -- findings --------------------------------------------------------
     def replace_findings(self, detector: str, rows: list[dict]) -> None:

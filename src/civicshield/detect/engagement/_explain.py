@@ -22,12 +22,9 @@ def owner_shares(ctx, groups: list[set[str]]) -> list[float]:
     owner: dict[str, str] = {}
     post_ids = [t.split("|", 1)[1] for t in targets if not t.startswith("follow|")]
     if post_ids and ctx.has("posts"):
-        ctx.con.register("_targets", pa.table({"post_id": sorted(set(post_ids))}))
-        try:
+        with ctx.views(_targets=pa.table({"post_id": sorted(set(post_ids))})):
             for r in ctx.query("SELECT p.post_id, p.account_id FROM posts p JOIN _targets t ON t.post_id = p.post_id").to_pylist():
                 owner[r["post_id"]] = r["account_id"]
-        finally:
-            ctx.con.unregister("_targets")
     out = []
     for g in groups:
         owners = Counter()
@@ -48,8 +45,7 @@ def tie_shares(ctx, groups: list[set[str]], nat_devices: int) -> list[float]:
     parts.append("SELECT actor_id AS account_id, device_id, ip_prefix FROM engagements")
     src = " UNION ALL ".join(parts)
     members = sorted({a for g in groups for a in g})
-    ctx.con.register("_members", pa.table({"account_id": members}))
-    try:
+    with ctx.views(_members=pa.table({"account_id": members})):
         rows = ctx.query(f"""
 WITH src AS ({src}),
 nat AS (SELECT ip_prefix FROM src WHERE ip_prefix IS NOT NULL GROUP BY ip_prefix
@@ -59,8 +55,6 @@ SELECT DISTINCT s.account_id, s.device_id,
 FROM src s JOIN _members m ON m.account_id = s.account_id
 LEFT JOIN nat n ON n.ip_prefix = s.ip_prefix
 """).to_pylist()
-    finally:
-        ctx.con.unregister("_members")
     kit: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for r in rows:
         if r["device_id"]:

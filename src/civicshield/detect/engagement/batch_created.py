@@ -123,12 +123,9 @@ def _throwaway_accounts(ctx) -> set[str]:
     domains = throwaway_domains(ctx)
     if not domains:
         return set()
-    ctx.con.register("_throwaway", pa.table({"domain": domains}))
-    try:
+    with ctx.views(_throwaway=pa.table({"domain": domains})):
         rows = ctx.query("SELECT DISTINCT g.account_id FROM signups g JOIN _throwaway d ON d.domain = LOWER(g.email_domain) "
                          "WHERE g.account_id IS NOT NULL").to_pylist()
-    finally:
-        ctx.con.unregister("_throwaway")
     return {r["account_id"] for r in rows}
 
 
@@ -137,8 +134,7 @@ def _explained_by_nat(ctx, members: list[str], p) -> bool:
     lecture hall or a carrier, not an operator."""
     ip = _sources(ctx, "ip_prefix")
     dev = _sources(ctx, "device_id")
-    ctx.con.register("_burst", pa.table({"account_id": members}))
-    try:
+    with ctx.views(_burst=pa.table({"account_id": members})):
         rows = ctx.query(f"""
 WITH ip AS ({ip}), dev AS ({dev}),
 pd AS (SELECT i.v AS prefix, COUNT(DISTINCT d.v) AS devices FROM ip i JOIN dev d ON d.account_id = i.account_id
@@ -147,8 +143,6 @@ nat AS (SELECT prefix FROM pd WHERE devices >= {int(p['nat_devices'])})
 SELECT nat.prefix, COUNT(DISTINCT i.account_id) AS n FROM ip i JOIN _burst b ON b.account_id = i.account_id
 JOIN nat ON nat.prefix = i.v GROUP BY nat.prefix
 """).to_pylist()
-    finally:
-        ctx.con.unregister("_burst")
     return any(2 * r["n"] >= len(members) for r in rows)
 
 
@@ -195,16 +189,13 @@ def _prefix_bursts(ctx, p, spam: set[str]) -> list[list[str]]:
 def _nat_outside(ctx, prefix: str, burst: list[str], nat_devices: int) -> bool:
     dev = _sources(ctx, "device_id")
     ip = _sources(ctx, "ip_prefix")
-    ctx.con.register("_burst", pa.table({"account_id": burst}))
-    try:
+    with ctx.views(_burst=pa.table({"account_id": burst})):
         rows = ctx.query(f"""
 WITH ip AS ({ip}), dev AS ({dev})
 SELECT COUNT(DISTINCT d.v) AS n FROM ip i JOIN dev d ON d.account_id = i.account_id
 LEFT JOIN _burst b ON b.account_id = i.account_id
 WHERE i.v = ? AND b.account_id IS NULL
 """, [prefix]).to_pylist()
-    finally:
-        ctx.con.unregister("_burst")
     return bool(rows) and rows[0]["n"] >= nat_devices
 
 

@@ -183,11 +183,8 @@ def run(ctx, p) -> list[Finding]:
     if not blocks:
         return []
     members = sorted({a for b in blocks for a in b["accounts"]})
-    ctx.con.register("_block_accounts", pa.table({"account_id": members}))
-    try:
+    with ctx.views(_block_accounts=pa.table({"account_id": members})):
         rows = ctx.query(rows_sql()).to_pylist()
-    finally:
-        ctx.con.unregister("_block_accounts")
     by_actor: dict[str, list[dict]] = {}
     for row in rows:
         by_actor.setdefault(row["actor_id"], []).append(row)

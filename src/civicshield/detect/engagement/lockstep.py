@@ -120,11 +120,8 @@ def run(ctx, p) -> list[Finding]:
         if gi is not None:
             sims[gi].append(r["m"] / (r["n1"] + r["n2"] - r["m"]))
             matched[gi].append(r["m"])
-    ctx.con.register("_farm_accounts", pa.table({"account_id": sorted(group_of)}))
-    try:
+    with ctx.views(_farm_accounts=pa.table({"account_id": sorted(group_of)})):
         rows = ctx.query(rows_sql()).to_pylist()
-    finally:
-        ctx.con.unregister("_farm_accounts")
     by_group: dict[int, list[dict]] = defaultdict(list)
     for r in rows:
         by_group[group_of[r["actor_id"]]].append(r)

@@ -81,12 +81,10 @@ def _political_shares(ctx, woke: dict[str, dict], end: dt.datetime) -> dict[str,
     matcher = PoliticalMatcher(ctx.election)
     official = {a for c in ctx.election.candidates for a in c.official_account_ids}
     official |= {a for pt in ctx.election.parties for a in pt.official_account_ids}
-    ctx.con.register("_woke", pa.table({
-        "account_id": list(woke), "activated_at": [w["activated_at"] for w in woke.values()],
-    }))
     own: dict[str, list[int]] = {a: [0, 0] for a in woke}
     eng: dict[str, list[int]] = {a: [0, 0] for a in woke}
-    try:
+    woke_table = pa.table({"account_id": list(woke), "activated_at": [w["activated_at"] for w in woke.values()]})
+    with ctx.views(_woke=woke_table):
         rows = []
         if ctx.has("posts"):
             rows += ctx.query(
@@ -104,8 +102,6 @@ def _political_shares(ctx, woke: dict[str, dict], end: dt.datetime) -> dict[str,
                 f"SELECT e.actor_id AS account_id, e.action, e.target_id, {cols} FROM engagements e "
                 f"JOIN _woke w ON e.actor_id = w.account_id {join} "
                 "WHERE e.created_at >= w.activated_at AND e.created_at < ?", [end]).to_pylist()
-    finally:
-        ctx.con.unregister("_woke")
     for r in rows:
         c = own[r["account_id"]]
         c[1] += 1
@@ -153,13 +149,10 @@ def _tied_groups(ctx, members: list[str], since: dict[str, dt.datetime]) -> list
     own in a dataset that has them are untied."""
     if not ctx.has("logins"):
         return [set(members)]
-    ctx.con.register("_cohort", pa.table({"account_id": members, "since": [since[a] for a in members]}))
-    try:
+    with ctx.views(_cohort=pa.table({"account_id": members, "since": [since[a] for a in members]})):
         rows = ctx.query(
             "SELECT DISTINCT l.account_id, l.ip_prefix, l.device_id FROM logins l JOIN _cohort c ON c.account_id = l.account_id "
             "WHERE l.created_at >= c.since").to_pylist()
-    finally:
-        ctx.con.unregister("_cohort")
     holders: dict[tuple[str, str], list[str]] = {}
     for r in rows:
         for kind in ("ip_prefix", "device_id"):

@@ -73,11 +73,8 @@ JOIN s ON s.attempt_id = x.attempt_id
 
 
 def run(ctx, p) -> list[Finding]:
-    ctx.con.register("_throwaway", pa.table({"domain": pa.array(throwaway_domains(ctx), pa.string())}))
-    try:
+    with ctx.views(_throwaway=pa.table({"domain": pa.array(throwaway_domains(ctx), pa.string())})):
         rows = ctx.query(burst_sql(p)).to_pylist()
-    finally:
-        ctx.con.unregister("_throwaway")
     # union-find over bursts that share a flagged attempt
     parent: dict = {}
 

@@ -121,26 +121,16 @@ def _n_accounts(keys: pa.Table) -> int:
 def _edges(ctx, keys: pa.Table, p: Mapping[str, Any]) -> tuple[pa.Table, pa.Table]:
     """(pair events, edges) of pairs passing the event, key and lift thresholds."""
     n_accounts = _n_accounts(keys)
-    ctx.con.register(KEYS_VIEW, _coded(keys))
-    # DuckDB would otherwise take most of the machine's memory for the join's
-    # hash tables; under a limit it spills to disk instead.  The store's
-    # setting is put back afterwards.
-    previous = ctx.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
-    ctx.con.execute(f"SET memory_limit = '{float(p['sql_memory_gb'])}GB'")
-    try:
-        max_df = max(100, int(p["max_key_share"] * n_accounts))
+    # Without a cap DuckDB would take most of the machine's memory for the
+    # join's hash tables; under one it spills to disk instead.
+    max_df = max(100, int(p["max_key_share"] * n_accounts))
+    with ctx.views(**{KEYS_VIEW: _coded(keys)}), ctx.memory_limit(p["sql_memory_gb"]):
         pe = ctx.query(
             pair_events_sql(p["window"], p["event_seconds"], p["cell_cap"], p["min_events"], p["min_keys"], max_df)
         )
-    finally:
-        ctx.con.execute(f"SET memory_limit = '{previous}'")
-        ctx.con.unregister(KEYS_VIEW)
     pe = _decode(pe, keys)
-    ctx.con.register(PAIR_EVENTS_VIEW, pe)
-    try:
+    with ctx.views(**{PAIR_EVENTS_VIEW: pe}):
         edges = ctx.query(edges_sql(p["window"], p["event_seconds"], p["sync_seconds"], n_accounts))
-    finally:
-        ctx.con.unregister(PAIR_EVENTS_VIEW)
     if edges.num_rows:
         lift = pc.divide(pc.cast(edges.column("cells"), pa.float64()), pc.add(edges.column("expected"), 1.0))
         edges = edges.append_column("lift", lift).filter(pc.greater_equal(lift, p["min_lift"]))
@@ -221,11 +211,8 @@ def _example_texts(ctx, keys: pa.Table, wanted: set[str]) -> dict[str, str]:
     first = {}
     for k, pid in zip(sel.column("key").to_pylist(), sel.column("post_id").to_pylist(), strict=True):
         first.setdefault(k, pid)
-    ctx.con.register(WANTED_VIEW, pa.table({"post_id": sorted(set(first.values()))}))
-    try:
+    with ctx.views(**{WANTED_VIEW: pa.table({"post_id": sorted(set(first.values()))})}):
         rows = ctx.query(f"SELECT p.post_id, p.text FROM posts p JOIN {WANTED_VIEW} w ON p.post_id = w.post_id").to_pylist()
-    finally:
-        ctx.con.unregister(WANTED_VIEW)
     text_of = {r["post_id"]: (r["text"] or "")[:200] for r in rows}
     return {k: text_of.get(pid, k) for k, pid in first.items()}
 
@@ -268,11 +255,8 @@ def run(ctx, params: Mapping[str, Any]) -> list[Finding]:
     if not groups:
         return []
     net_of = {a: i for i, g in enumerate(groups) for a in g}
-    ctx.con.register(MEMBERS_VIEW, pa.table({"account_id": list(net_of), "net": list(net_of.values())}))
-    try:
+    with ctx.views(**{MEMBERS_VIEW: pa.table({"account_id": list(net_of), "net": list(net_of.values())})}):
         profs = profiles(ctx, len(groups), ctx.election)
-    finally:
-        ctx.con.unregister(MEMBERS_VIEW)
     inner: dict[int, list[dict]] = defaultdict(list)
     for e in edges.to_pylist():
         if net_of.get(e["u"], -1) == net_of.get(e["v"], -2):
