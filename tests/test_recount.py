@@ -71,3 +71,50 @@ def test_cli_recount_writes_csv(world_ws, tmp_path):
 def test_cli_recount_missing_workspace_exits_2(tmp_path):
     r = CliRunner().invoke(app, ["recount", "--workspace", str(tmp_path / "nope")])
     assert r.exit_code == 2
+
+
+def _review_farms(ws, confirm_accounts: set[str]) -> None:
+    """Confirm and enforce the fake-engagement cases about ``confirm_accounts``,
+    dismiss every other case."""
+    from civicshield.cases import Actor, open_case_store, review
+    from civicshield.cases.enforce import enforce
+    from civicshield.cases.intake import intake
+
+    with ws.events(read_only=True) as ev:
+        accounts_of = {r["finding_id"]: set(r["account_ids"]) for r in ev.findings().to_pylist()}
+    store = open_case_store(ws)
+    try:
+        intake(store, ws, Actor("ana", "analyst"))
+        lead = Actor("lena", "lead")
+        for c in review.list_cases(store, lead, limit=1000):
+            accounts = {a for f in review.get_case(store, lead, c.id).findings for a in accounts_of[f["finding_id"]]}
+            review.assign(store, lead, c.id)
+            verdict = "confirm" if accounts & confirm_accounts and "fake_engagement" in c.kinds else "dismiss"
+            review.decide(store, lead, c.id, verdict, "Checked the evidence of this case.")
+        enforce(store, lead)
+    finally:
+        store.close()
+
+
+def test_recount_confirmed_removes_only_what_moderators_confirmed(world_ws):
+    ws, world = world_ws
+    rows = world["tables"]["engagements"]
+    _review_farms(ws, confirm_accounts=world["farm"])
+    res = recount(ws, confirmed=True)
+    likes_removed = sum(1 for r in rows if r["action"] == "like" and r["actor_id"] in world["farm"])
+    assert res.total("like").removed == likes_removed > 0
+    # the follow farm's case was dismissed: its follows still count
+    follows_by_follow_farm = sum(1 for r in rows if r["action"] == "follow" and r["actor_id"] in world["follow_farm"])
+    assert follows_by_follow_farm > 0
+    assert res.total("follow").removed == sum(
+        1 for r in rows if r["action"] == "follow" and r["actor_id"] in world["farm"])
+    # without --confirmed every finding counts, so the detection figure is larger
+    assert recount(ws).total("follow").removed >= res.total("follow").removed + follows_by_follow_farm
+    r = CliRunner().invoke(app, ["recount", "--workspace", str(ws.path), "--confirmed"])
+    assert r.exit_code == 0 and "confirmed removals" in r.output, r.output
+
+
+def test_recount_confirmed_needs_a_case_store(world_ws):
+    ws, _ = world_ws
+    with pytest.raises(WorkspaceError, match="no case store"):
+        recount(ws, confirmed=True)

@@ -265,13 +265,18 @@ def recount(
     workspace: Workspace_ = Path("workspace"),
     top: Annotated[int, typer.Option(help="Show this many targets that lost the most engagement.")] = 10,
     csv_out: Annotated[Path | None, typer.Option("--csv", help="Write every recounted target to this CSV.")] = None,
+    confirmed: Annotated[bool, typer.Option(
+        "--confirmed", help="Remove only what moderators confirmed (strip actions in force in the case store), "
+        "not everything the detectors found.")] = False,
+    db: Annotated[str | None, typer.Option("--db", envvar="CIVICSHIELD_DB",
+                                           help="Case store URL for --confirmed (default: the workspace's).")] = None,
 ) -> None:
     """Recount likes, shares and followers without the fake engagement found, per target."""
     from civicshield.recount import recount as run_recount
     from civicshield.workspace import open_workspace
 
-    res = run_recount(open_workspace(workspace))
-    t = Table(title="Engagement recount")
+    res = run_recount(open_workspace(workspace), confirmed=confirmed, db=db)
+    t = Table(title="Engagement recount (confirmed removals)" if confirmed else "Engagement recount")
     for col in ("count", "before", "removed", "after", "targets touched"):
         t.add_column(col, justify="left" if col == "count" else "right")
     for a in res.totals:

@@ -3,10 +3,17 @@ counts recomputed without the engagement rows that ``fake_engagement``
 findings name, and how many were removed per target.
 
 The "removed 7M fake likes / 11M fake followers" figures of a transparency
-report are the totals here.  A row counts as fake when its
-``actor|action|target`` key is listed in any stored ``fake_engagement``
-finding (whatever detector made it); every row with that key is removed,
-since a platform removes the engagement, not one delivery of it.
+report are the totals here.  Two sources say which rows are fake:
+
+- by default, every ``actor|action|target`` key listed in a stored
+  ``fake_engagement`` finding (whatever detector made it): what detection
+  says *would* go, before anybody reviewed it;
+- ``confirmed=True``: only the keys of ``strip_engagement`` actions in force
+  in the case store (confirmed by a moderator, not reversed on appeal):
+  what *was* removed, the figure a transparency report may publish.
+
+Every row with a fake key is removed, since a platform removes the
+engagement, not one delivery of it.
 """
 
 from __future__ import annotations
@@ -14,6 +21,8 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from pathlib import Path
+
+import pyarrow as pa
 
 from civicshield.errors import WorkspaceError
 from civicshield.store import FINDINGS_TABLE
@@ -71,10 +80,11 @@ class Recount:
                 w.writerow([t.target_id, t.action, t.before, t.removed, t.after])
 
 
-_SQL = f"""
-WITH fake AS (
-    SELECT DISTINCT UNNEST(engagements) AS k FROM {FINDINGS_TABLE} WHERE kind = 'fake_engagement'
-),
+FROM_FINDINGS = f"SELECT DISTINCT UNNEST(engagements) AS k FROM {FINDINGS_TABLE} WHERE kind = 'fake_engagement'"
+CONFIRMED_VIEW = "_confirmed_strips"
+
+_SQL = """
+WITH fake AS ({fake}),
 marked AS (
     SELECT e.action, e.target_id, (f.k IS NOT NULL) AS is_fake
     FROM engagements e
@@ -85,16 +95,19 @@ FROM marked GROUP BY action, target_id
 """
 
 
-def recount(workspace: Workspace) -> Recount:
-    """Recount engagement without the rows fake_engagement findings name."""
+def recount(workspace: Workspace, confirmed: bool = False, db: str | None = None) -> Recount:
+    """Recount engagement without the fake rows: those findings name, or with
+    ``confirmed`` those the case store (``db``, else the workspace's) strips."""
+    keys = _confirmed_keys(workspace, db) if confirmed else None
     with workspace.events(read_only=True) as store:
         if not store.has("engagements"):
             raise WorkspaceError(f"{workspace.path}: the dataset has no engagements table: nothing to recount")
-        n_keys = store.rows(
-            f"SELECT COUNT(DISTINCT k) FROM (SELECT UNNEST(engagements) AS k FROM {FINDINGS_TABLE} "
-            "WHERE kind = 'fake_engagement')"
-        )[0][0]
-        per_target = store.rows(_SQL)
+        fake = FROM_FINDINGS
+        if keys is not None:
+            store.register(CONFIRMED_VIEW, pa.table({"k": pa.array(sorted(keys), pa.string())}))
+            fake = f"SELECT k FROM {CONFIRMED_VIEW}"
+        n_keys = store.rows(f"SELECT COUNT(DISTINCT k) FROM ({fake})")[0][0]
+        per_target = store.rows(_SQL.format(fake=fake))
     totals: dict[str, list[int]] = {}
     touched = []
     for action, target, before, removed in per_target:
@@ -110,3 +123,17 @@ def recount(workspace: Workspace) -> Recount:
         targets=tuple(touched),
         fake_keys=int(n_keys),
     )
+
+
+def _confirmed_keys(workspace: Workspace, db: str | None) -> set[str]:
+    from civicshield.cases import open_case_store
+    from civicshield.cases.enforce import stripped_engagements
+
+    if db is None and not (workspace.path / "cases.sqlite").exists():
+        raise WorkspaceError(f"{workspace.path}: no case store here, so nothing is confirmed yet; "
+                             "run 'civicshield cases intake' and review, or give --db")
+    store = open_case_store(workspace, db)
+    try:
+        return stripped_engagements(store)
+    finally:
+        store.close()
