@@ -14,7 +14,6 @@ from civicshield.cases import audit, holds, review, users
 from civicshield.cases.enforce import active_actions, enforce
 from civicshield.cases.roles import Actor
 from civicshield.web import create_app
-from civicshield.web.security import LoginLimiter
 
 from .conftest import NET, PASSWORD
 
@@ -49,7 +48,7 @@ def test_login_sets_a_hardened_cookie_and_wrong_passwords_fail(client):
 
 def test_login_is_rate_limited(console):
     ws, _ = console
-    with TestClient(create_app(ws, limiter=LoginLimiter(attempts=3, window=60)), base_url="https://testserver") as c:
+    with TestClient(create_app(ws, login_attempts=3, login_window=60), base_url="https://testserver") as c:
         for _ in range(3):
             assert login(c, "mara", "not the password").status_code == 401
         # even the right password is refused while the limit holds

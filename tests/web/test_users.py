@@ -1,4 +1,4 @@
-"""Users, sessions and tokens (cases/users.py) and the login limiter."""
+"""Users, sessions and tokens (cases/users.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import sqlalchemy as sa
 
 from civicshield.cases import CaseStore, users
 from civicshield.cases.errors import InvalidOperation, PermissionDenied
-from civicshield.web.security import LoginLimiter
 
 PW = "correct horse battery staple"
 
@@ -57,15 +56,3 @@ def test_sessions_expire_and_end_with_logout_or_disabling(store):
     users.set_active(store, "mara", False)
     assert users.session_for(store, sid) is None and users.token_actor(store, token) is None
     assert users.login(store, "mara", PW) is None
-
-
-def test_limiter_blocks_per_address_and_per_name_then_forgets():
-    now = [0.0]
-    lim = LoginLimiter(attempts=3, window=60, clock=lambda: now[0])
-    for _ in range(3):
-        lim.failed("1.2.3.4", "mara")
-    assert lim.blocked("1.2.3.4", "someone") > 0  # same address, another name
-    assert lim.blocked("5.6.7.8", "MARA") > 0  # another address, same name
-    assert lim.blocked("5.6.7.8", "lena") == 0
-    now[0] = 61
-    assert lim.blocked("1.2.3.4", "mara") == 0

@@ -21,3 +21,27 @@ class LoginFailure(Base):
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
     key: Mapped[str] = mapped_column(sa.String(200))
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def record_failure(store, keys: list[str], at: dt.datetime, forget_before: dt.datetime) -> None:
+    """Count one failure against each key, and drop every failure older than
+    ``forget_before`` (the table only ever holds one window's worth)."""
+    with store.session() as s:
+        s.execute(sa.delete(LoginFailure).where(LoginFailure.at < forget_before))
+        s.add_all([LoginFailure(key=k, at=at) for k in keys])
+
+
+def latest_failures(store, keys: list[str], since: dt.datetime, n: int) -> dict[str, list[dt.datetime]]:
+    """Per key, the newest ``n`` failures after ``since``, newest first."""
+    out: dict[str, list[dt.datetime]] = {}
+    with store.reader() as s:
+        for k in keys:
+            q = (sa.select(LoginFailure.at).where(LoginFailure.key == k, LoginFailure.at > since)
+                 .order_by(LoginFailure.at.desc()).limit(n))
+            out[k] = list(s.execute(q).scalars())
+    return out
+
+
+def forget(store, keys: list[str]) -> None:
+    with store.session() as s:
+        s.execute(sa.delete(LoginFailure).where(LoginFailure.key.in_(keys)))

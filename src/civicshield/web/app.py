@@ -16,7 +16,7 @@ from civicshield.errors import CivicshieldError
 from civicshield.web import deps
 from civicshield.web.render import page
 from civicshield.web.routers import audit, auth, cases, compliance, evidence, holds
-from civicshield.web.security import LoginLimiter, SecurityHeaders
+from civicshield.web.security import LoginLimiter, RedisCounter, SecurityHeaders, StoreCounter
 
 STATIC = Path(__file__).resolve().parent / "static"
 VENDOR = Path(__file__).resolve().parent / "frontend" / "node_modules" / "cytoscape" / "dist"
@@ -36,9 +36,11 @@ def _is_api(request: Request) -> bool:
 
 
 def create_app(workspace=None, db_url: str | None = None, *, secure_cookies: bool = True,
-               limiter: LoginLimiter | None = None) -> FastAPI:
+               redis_url: str | None = None, redis_prefix: str = "cs:login:", login_attempts: int = 5,
+               login_window: float = 300.0) -> FastAPI:
     """``workspace`` (a ``Workspace``) gives the default SQLite case store and
-    the event rows for evidence bundles; ``db_url`` names another case store."""
+    the event rows for evidence bundles; ``db_url`` names another case store.
+    Failed logins are counted in the case store, or in Redis at ``redis_url``."""
     store = open_case_store(workspace, db_url)
 
     @asynccontextmanager
@@ -52,7 +54,8 @@ def create_app(workspace=None, db_url: str | None = None, *, secure_cookies: boo
     app.state.store = store
     app.state.workspace = workspace
     app.state.secure_cookies = secure_cookies
-    app.state.limiter = limiter or LoginLimiter()
+    counter = RedisCounter(redis_url, redis_prefix) if redis_url else StoreCounter(store)
+    app.state.limiter = LoginLimiter(counter, attempts=login_attempts, window=login_window)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # Served straight from the npm install (scripts/setup.sh runs npm ci); without it

@@ -9,7 +9,7 @@ from civicshield.cases import users
 from civicshield.cases.roles import PERMISSIONS, Actor
 from civicshield.web import deps
 from civicshield.web.render import page
-from civicshield.web.security import SESSION_COOKIE, cookie_settings, csrf_ok
+from civicshield.web.security import SESSION_COOKIE, LimiterUnavailable, cookie_settings, csrf_ok
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(tags=["auth"])
@@ -26,15 +26,19 @@ def login_form(request: Request):
 def login(request: Request, name: str = Form(""), password: str = Form("")):
     limiter = request.app.state.limiter
     client = request.client.host if request.client else "?"
-    wait = limiter.blocked(client, name)
-    if wait > 0:
-        return page("login.html", status_code=429, name=name,
-                    error=f"Too many failed logins. Try again in {int(wait) + 1} seconds.")
-    got = users.login(deps.store(request), name, password)
-    if got is None:
-        limiter.failed(client, name)
-        return page("login.html", status_code=401, name=name, error="Wrong name or password.")
-    limiter.succeeded(client, name)
+    try:
+        wait = limiter.blocked(client, name)
+        if wait > 0:
+            return page("login.html", status_code=429, name=name,
+                        error=f"Too many failed logins. Try again in {int(wait) + 1} seconds.")
+        got = users.login(deps.store(request), name, password)
+        if got is None:
+            limiter.failed(client, name)
+            return page("login.html", status_code=401, name=name, error="Wrong name or password.")
+        limiter.succeeded(client, name)
+    except LimiterUnavailable:
+        return page("login.html", status_code=503, name=name,
+                    error="Logins are paused: the failed-login count cannot be reached. Try again shortly.")
     sid, _sess = got
     resp = RedirectResponse("/", status_code=303)
     resp.set_cookie(SESSION_COOKIE, sid, max_age=int(users.SESSION_TTL.total_seconds()),
