@@ -729,12 +729,14 @@ def serve(
     db: Db_ = None,
     host: Annotated[str, typer.Option(help="Address to listen on (keep it local; put TLS in front).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    redis: Annotated[str | None, typer.Option("--redis", help="Count failed logins in Redis at this URL "
+                                              "instead of the case store.")] = None,
 ) -> None:
     """Start the web console and API (/api/v1)."""
     from civicshield.web.server import serve as run
     from civicshield.workspace import open_workspace
 
-    run(open_workspace(workspace), db, host, port)
+    run(open_workspace(workspace), db, host, port, redis_url=redis)
 
 
 @users_app.command("add")
