@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from civicshield.cases import audit, holds, requests, review
+from civicshield.cases import audit, holds, lead_intake, requests, review
 from civicshield.cases.errors import ConflictError, InvalidOperation
 from civicshield.cases.evidence import export_bundle
 from civicshield.cases.intake import intake
@@ -68,7 +68,7 @@ def test_markup_in_a_description_is_kept_as_text(store):
 def test_a_lead_about_new_accounts_becomes_a_new_case_with_evidence(store, make_workspace):
     ws = election_workspace(make_workspace)
     got = lead(store, accounts=["imp1", "no-such-account"])
-    done = requests.lead_to_case(store, ANALYST, got.id, ws)
+    done = lead_intake.lead_to_case(store, ANALYST, got.id, ws)
     assert done.status == "converted" and done.handled_by == ANALYST.name and done.case_id
     case = review.get_case(store, LEAD, done.case_id).summary
     assert (case.kind, case.queue, case.status, case.reach) == ("authority_lead", "authority-hu", "open", 20000)
@@ -81,7 +81,7 @@ def test_a_lead_about_new_accounts_becomes_a_new_case_with_evidence(store, make_
     events = [e["event"] for e in audit.read(store, LEAD)]
     assert "case.created" in events and "lead.converted" in events
     with pytest.raises(ConflictError, match="already converted"):
-        requests.lead_to_case(store, LEAD, got.id, ws)
+        lead_intake.lead_to_case(store, LEAD, got.id, ws)
 
 
 def test_a_lead_about_known_accounts_joins_their_case(store, make_workspace):
@@ -90,7 +90,7 @@ def test_a_lead_about_known_accounts_joins_their_case(store, make_workspace):
     intake(store, ws, LEAD)
     (known,) = review.list_cases(store, LEAD)
     got = lead(store, accounts=["n2", "n9"])
-    done = requests.lead_to_case(store, LEAD, got.id, ws)
+    done = lead_intake.lead_to_case(store, LEAD, got.id, ws)
     assert done.case_id == known.id
     assert len(review.list_cases(store, LEAD)) == 1
     with store.reader() as s:
@@ -108,7 +108,7 @@ def test_declining_a_lead_needs_a_reason(store):
     done = requests.decline_lead(store, ANALYST, got.id, "Accounts already suspended last week.")
     assert done.status == "declined" and done.handling_note.startswith("Accounts already")
     with pytest.raises(ConflictError, match="already declined"):
-        requests.lead_to_case(store, ANALYST, got.id)
+        lead_intake.lead_to_case(store, ANALYST, got.id)
 
 
 def rfi(store, deadline=dt.date(2026, 12, 1)):
@@ -132,6 +132,8 @@ def test_an_rfi_is_answered_once_with_an_exported_bundle(store, make_workspace, 
     hold = holds.add_hold(store, LIAISON, "Prosecutor's Office", "PO-44/2026", holds.Scope(account_ids=("n1",)))
     bundle = export_bundle(store, LIAISON, hold.id, tmp_path / "bundle")
     got = rfi(store)
+    (listed,) = requests.exported_bundles(store, LEAD)
+    assert listed["manifest_sha256"] == bundle.manifest_sha256 and listed["subject"] == f"hold:{hold.id}"
     with pytest.raises(InvalidOperation, match="64 hexadecimal"):
         requests.answer_rfi(store, LEAD, got.id, "answered", "Bundle attached as ordered.", "abc")
     with pytest.raises(InvalidOperation, match="no evidence bundle with that manifest"):

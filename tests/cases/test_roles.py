@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from civicshield.cases import audit, holds, requests, review
+from civicshield.cases import audit, claims, holds, lead_intake, requests, review
 from civicshield.cases.enforce import enforce, reinstate
 from civicshield.cases.errors import PermissionDenied
 from civicshield.cases.evidence import export_bundle
@@ -48,9 +48,14 @@ ATTEMPTS = {
     "authority.rfi.submit": lambda a, c: requests.submit_rfi(c["store"], a, "Authority", "ref", "Who runs n1?",
                                                              "DSA Art. 10", dt.date(2026, 12, 1)),
     "authority.view": lambda a, c: requests.list_leads(c["store"], a),
-    "authority.lead.handle": lambda a, c: requests.lead_to_case(c["store"], a, c["lead"], c["ws"]),
+    "authority.lead.handle": lambda a, c: lead_intake.lead_to_case(c["store"], a, c["lead"], c["ws"]),
     "authority.rfi.answer": lambda a, c: requests.answer_rfi(c["store"], a, c["rfi"], "refused",
                                                              "No legal basis for this request."),
+    "claims.intake": lambda a, c: claims.intake_claims(c["store"], c["ws"], a),
+    "claims.view": lambda a, c: claims.list_claims(c["store"], a),
+    "claims.verdict": lambda a, c: claims.give_verdict(c["store"], c["ws"], a, 1, "false", "https://factual.ro/x"),
+    "claims.import": lambda a, c: claims.import_factchecks(c["store"], c["ws"], a, c["tmp"] / "none.jsonl"),
+    "claims.match": lambda a, c: claims.match_claims(c["store"], c["ws"], a),
 }
 
 

@@ -11,6 +11,7 @@ by its manifest SHA-256 as written in the audit trail).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass
 
@@ -19,9 +20,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from civicshield.cases import audit
 from civicshield.cases.errors import ConflictError, InvalidOperation, NotFound
-from civicshield.cases.intake import snapshot_evidence
-from civicshield.cases.models import AuditEntry, Base, Case, CaseEntity, UTCDateTime, utcnow
-from civicshield.cases.priority import SEVERITY, majority_language, priority, proximity, queue_name
+from civicshield.cases.models import AuditEntry, Base, UTCDateTime, utcnow
 from civicshield.cases.request_fields import (
     MAX_ACCOUNTS,
     MAX_CHANNEL,
@@ -40,7 +39,6 @@ from civicshield.cases.roles import Actor, require
 
 LEAD_STATUSES = ("open", "converted", "declined")
 RFI_STATUSES = ("open", "answered", "refused")
-LEAD_KIND = "authority_lead"
 
 
 class Lead(Base):
@@ -119,13 +117,13 @@ def _iso(t: dt.datetime | None) -> str | None:
     return t.isoformat() if t else None
 
 
-def _lead(x: Lead) -> LeadInfo:
+def lead_info(x: Lead) -> LeadInfo:
     return LeadInfo(x.id, x.authority, x.reference, list(x.accounts), list(x.hashtags), list(x.channels),
                     x.description, x.status, x.submitted_by, x.submitted_at.isoformat(), x.case_id, x.handled_by,
                     _iso(x.handled_at), x.handling_note)
 
 
-def _rfi(x: Rfi) -> RfiInfo:
+def rfi_info(x: Rfi) -> RfiInfo:
     return RfiInfo(x.id, x.authority, x.reference, x.question, x.legal_basis, x.deadline.isoformat(), x.status,
                    x.submitted_by, x.submitted_at.isoformat(), x.response, x.bundle_sha256, x.answered_by,
                    _iso(x.answered_at))
@@ -148,7 +146,7 @@ def submit_lead(store, actor: Actor, authority: str, reference: str, accounts, h
         s.flush()
         audit.record(s, actor, "lead.submitted", f"lead:{lead.id}", {
             k: fields[k] for k in ("authority", "reference", "accounts", "hashtags", "channels", "description")})
-        return _lead(lead)
+        return lead_info(lead)
 
 
 def submit_rfi(store, actor: Actor, authority: str, reference: str, question: str, legal_basis: str,
@@ -166,7 +164,7 @@ def submit_rfi(store, actor: Actor, authority: str, reference: str, question: st
         audit.record(s, actor, "rfi.submitted", f"rfi:{rfi.id}",
                      {**{k: fields[k] for k in ("authority", "reference", "question", "legal_basis")},
                       "deadline": fields["deadline"].isoformat()})
-        return _rfi(rfi)
+        return rfi_info(rfi)
 
 
 def list_leads(store, actor: Actor, status: str | None = None, limit: int = 200) -> list[LeadInfo]:
@@ -175,7 +173,7 @@ def list_leads(store, actor: Actor, status: str | None = None, limit: int = 200)
     if status:
         q = q.where(Lead.status == status)
     with store.reader() as s:
-        return [_lead(x) for x in s.execute(q).scalars()]
+        return [lead_info(x) for x in s.execute(q).scalars()]
 
 
 def list_rfis(store, actor: Actor, status: str | None = None, limit: int = 200) -> list[RfiInfo]:
@@ -184,7 +182,7 @@ def list_rfis(store, actor: Actor, status: str | None = None, limit: int = 200) 
     if status:
         q = q.where(Rfi.status == status)
     with store.reader() as s:
-        return [_rfi(x) for x in s.execute(q).scalars()]
+        return [rfi_info(x) for x in s.execute(q).scalars()]
 
 
 def get_lead(store, actor: Actor, lead_id: int) -> LeadInfo:
@@ -193,7 +191,7 @@ def get_lead(store, actor: Actor, lead_id: int) -> LeadInfo:
         x = s.get(Lead, lead_id)
         if x is None:
             raise NotFound(f"no lead {lead_id}")
-        return _lead(x)
+        return lead_info(x)
 
 
 def get_rfi(store, actor: Actor, rfi_id: int) -> RfiInfo:
@@ -202,10 +200,10 @@ def get_rfi(store, actor: Actor, rfi_id: int) -> RfiInfo:
         x = s.get(Rfi, rfi_id)
         if x is None:
             raise NotFound(f"no request for information {rfi_id}")
-        return _rfi(x)
+        return rfi_info(x)
 
 
-def _claim(s: Session, model, row_id: int, what: str, **values) -> None:
+def claim_open(s: Session, model, row_id: int, what: str, **values) -> None:
     """Move an open lead or RFI on, once: of two people acting at the same
     time, the second finds it no longer open and is told so."""
     done = s.execute(sa.update(model).where(model.id == row_id, model.status == "open").values(**values))
@@ -220,10 +218,10 @@ def decline_lead(store, actor: Actor, lead_id: int, reason: str) -> LeadInfo:
     require(actor, "authority.lead.handle")
     reason = clean_text("reason", reason, limit=5_000, minimum=10)
     with store.session() as s:
-        _claim(s, Lead, lead_id, "lead", status="declined", handled_by=actor.name, handled_at=utcnow(),
+        claim_open(s, Lead, lead_id, "lead", status="declined", handled_by=actor.name, handled_at=utcnow(),
                handling_note=reason)
         audit.record(s, actor, "lead.declined", f"lead:{lead_id}", {"reason": reason})
-        return _lead(s.get(Lead, lead_id, populate_existing=True))
+        return lead_info(s.get(Lead, lead_id, populate_existing=True))
 
 
 def answer_rfi(store, actor: Actor, rfi_id: int, status: str, response: str,
@@ -242,59 +240,19 @@ def answer_rfi(store, actor: Actor, rfi_id: int, status: str, response: str,
         if bundle is not None and not s.execute(sa.select(AuditEntry.seq).where(
                 AuditEntry.event == "evidence.exported", AuditEntry.payload.contains(bundle)).limit(1)).first():
             raise InvalidOperation(f"bundle {bundle}: no evidence bundle with that manifest SHA-256 was exported")
-        _claim(s, Rfi, rfi_id, "request for information", status=status, response=response, bundle_sha256=bundle,
+        claim_open(s, Rfi, rfi_id, "request for information", status=status, response=response, bundle_sha256=bundle,
                answered_by=actor.name, answered_at=utcnow())
         audit.record(s, actor, "rfi.answered", f"rfi:{rfi_id}",
                      {"status": status, "response": response, "bundle_sha256": bundle})
-        return _rfi(s.get(Rfi, rfi_id, populate_existing=True))
+        return rfi_info(s.get(Rfi, rfi_id, populate_existing=True))
 
 
-def lead_to_case(store, actor: Actor, lead_id: int, workspace=None, now: dt.datetime | None = None) -> LeadInfo:
-    """Intake of the lead's accounts: they join the oldest open case already
-    about any of them, or else a new case (kind ``authority_lead``, not an
-    automated detection).  With ``workspace``, the accounts' current rows are
-    snapshotted as evidence and give the case its reach and language."""
-    require(actor, "authority.lead.handle")
-    accounts_rows, election = {}, None
+def exported_bundles(store, actor: Actor, limit: int = 50) -> list[dict]:
+    """The evidence bundles exported so far, newest first, as the audit trail
+    records them: what an RFI answer can point to."""
+    require(actor, "authority.view")
+    q = (sa.select(AuditEntry).where(AuditEntry.event == "evidence.exported")
+         .order_by(AuditEntry.seq.desc()).limit(limit))
     with store.reader() as s:
-        x = s.get(Lead, lead_id)
-        if x is None:
-            raise NotFound(f"no lead {lead_id}")
-        names = list(x.accounts)
-    if workspace is not None:
-        with workspace.events(read_only=True) as ev:
-            election = ev.election()
-            if ev.has("accounts"):
-                q = "SELECT * FROM accounts WHERE account_id IN (SELECT UNNEST(?))"
-                accounts_rows = {r["account_id"]: r for r in ev.query(q, [names]).to_pylist()}
-    with store.session() as s:
-        _claim(s, Lead, lead_id, "lead", status="converted", handled_by=actor.name, handled_at=utcnow())
-        q = (sa.select(CaseEntity.case_id).join(Case, Case.id == CaseEntity.case_id)
-             .where(CaseEntity.etype == "account", CaseEntity.eid.in_(names), Case.status != "merged")
-             .order_by(CaseEntity.case_id).limit(1))
-        existing = s.execute(q).scalar()
-        if existing is not None:
-            case = s.get(Case, existing)
-            have = set(s.execute(sa.select(CaseEntity.eid).where(
-                CaseEntity.case_id == case.id, CaseEntity.etype == "account")).scalars())
-            added = [a for a in names if a not in have]
-            case.updated_at = utcnow()  # moves the version: a reviewer acting on the old view is stopped
-        else:
-            reach = sum(int(accounts_rows.get(a, {}).get("follower_count") or 0) for a in names)
-            lang = majority_language((), (accounts_rows.get(a, {}).get("language") for a in names))
-            prox = proximity(now or utcnow(), election.rounds) if election else 0.0
-            sev = SEVERITY[LEAD_KIND]
-            case = Case(status="open", queue=queue_name(LEAD_KIND, lang), kind=LEAD_KIND, kinds=[LEAD_KIND],
-                        language=lang, priority=priority(sev, reach, prox), reach=reach, severity=sev,
-                        proximity=round(prox, 4), automated_detection=False)
-            s.add(case)
-            s.flush()
-            added = names
-            audit.record(s, actor, "case.created", f"case:{case.id}", {"lead": lead_id})
-        s.add_all([CaseEntity(case_id=case.id, etype="account", eid=a) for a in added])
-        s.flush()
-        snapshot_evidence(s, {case.id: case}, accounts_rows, {})
-        s.execute(sa.update(Lead).where(Lead.id == lead_id).values(case_id=case.id))
-        audit.record(s, actor, "lead.converted", f"lead:{lead_id}",
-                     {"case_id": case.id, "new_case": existing is None, "accounts_added": added})
-        return _lead(s.get(Lead, lead_id, populate_existing=True))
+        return [{"manifest_sha256": json.loads(e.payload)["manifest_sha256"], "subject": e.subject, "at": e.at,
+                 "exported_by": e.actor} for e in s.execute(q).scalars()]
