@@ -78,7 +78,8 @@ def test_finds_returning_network_not_lookalikes(make_workspace):
     assert len(res.findings) == 1
     f = res.findings[0]
     assert set(f.account_ids) == w["returning"]
-    assert f.network_id == f"returning:{NET}"
+    assert f.network_id == f"returning:{NET}@{BAN:%Y-%m-%d}"
+    assert f.evidence["ban_reason"] == NET
     assert f.evidence["accounts_per_signal"]["device"] == 4
     assert f.evidence["accounts_per_signal"]["handle"] == 2
 
@@ -99,3 +100,27 @@ def test_nothing_banned_nothing_found(make_workspace):
     w = recid_world()
     accounts = [{**a, "status": "active", "banned_at": None, "ban_reason": None} for a in w["tables"]["accounts"]]
     assert _run(make_workspace(**{**w["tables"], "accounts": accounts})).findings == ()
+
+
+def test_two_takedowns_for_one_generic_reason_stay_two_networks(make_workspace):
+    """Platforms ban for generic reasons; two networks removed months apart
+    for "spam" that both return are two returning networks, not one."""
+    later = BAN + dt.timedelta(days=120)
+    w = recid_world()
+    accounts = [{**a, "ban_reason": "spam"} if a.get("ban_reason") == NET else a for a in w["tables"]["accounts"]]
+    logins = list(w["tables"]["logins"])
+    for i in range(4):  # a second network, banned in November for the same reason, returns on its phones
+        accounts.append(account(f"z{i}", dt.datetime(2023, 5, 1), f"zz_{i}", status="banned", banned_at=later,
+                                ban_reason="spam"))
+        logins.append({"account_id": f"z{i}", "created_at": later - dt.timedelta(days=5), "device_id": f"z-phone-{i}",
+                       "ip_prefix": "77.1.1"})
+        accounts.append(account(f"q{i}", later + dt.timedelta(days=3), f"qq_{i}"))
+        logins.append({"account_id": f"q{i}", "created_at": later + dt.timedelta(days=4), "device_id": f"z-phone-{i}",
+                       "ip_prefix": f"8.8.{i}"})
+    res = _run(make_workspace(**{**w["tables"], "accounts": accounts, "logins": logins}))
+    by_net = {f.network_id: set(f.account_ids) for f in res.findings}
+    assert by_net == {f"returning:spam@{BAN:%Y-%m-%d}": w["returning"],
+                      f"returning:spam@{later:%Y-%m-%d}": {f"q{i}" for i in range(4)}}
+    # with a long takedown window the two merge, as grouping by reason alone did
+    merged = _run(make_workspace(**{**w["tables"], "accounts": accounts, "logins": logins}), takedown_days=365)
+    assert [set(f.account_ids) for f in merged.findings] == [w["returning"] | {f"q{i}" for i in range(4)}]

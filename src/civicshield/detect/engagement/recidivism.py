@@ -17,13 +17,20 @@ created carries evidence:
 
 Strong evidence, or at least ``min_weak_signals`` different weak ones, makes a
 recidivist.  Set-based steps (device, prefix and hashtag joins) are portable
-SQL; handle and text comparison run on the small banned side.  One finding per
-returning network: new accounts grouped by the ``ban_reason`` of the banned
-accounts they link to (``network_id`` = ``returning:<ban_reason>``).
+SQL; handle and text comparison run on the small banned side.
+
+One finding per returning network.  A removed network is a *takedown*:
+banned accounts with the same ``ban_reason`` whose bans follow each other
+within ``takedown_days``.  Reasons on real platforms are often generic
+("spam", "coordinated inauthentic behaviour"), so the reason alone would
+merge every network ever removed for it; a takedown is done in one go, so
+the ban dates keep them apart (``network_id`` =
+``returning:<ban_reason>@<first ban date>``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter, defaultdict
 
@@ -37,6 +44,8 @@ PARAMS = (
     Param("max_hashtag_users", int, 50, "a banned account's hashtag counts only if at most this many accounts use it", 1,
           10_000_000),
     Param("min_text_words", int, 5, "shortest normalised post text compared with banned accounts' posts", 1, 1000),
+    Param("takedown_days", int, 7, "bans for one reason at most this many days apart belong to one removed network",
+          0, 3650),
 )
 
 _BANNED = "SELECT account_id, created_at, banned_at, ban_reason FROM accounts WHERE status = 'banned'"
@@ -85,6 +94,28 @@ def handle_stem(handle: str | None) -> str:
     return _STEM.sub("", (handle or "").lower())
 
 
+def takedowns(banned: dict[str, dict], days: int) -> dict[str, str]:
+    """Banned account -> ``reason@first ban date`` of its takedown: bans for
+    one reason chained by gaps of at most ``days``.  No reason: its own."""
+    by_reason: dict[str, list[tuple]] = defaultdict(list)
+    out = {}
+    for bid, b in banned.items():
+        if b["ban_reason"]:
+            by_reason[b["ban_reason"]].append((b["banned_at"] or b["created_at"], bid))
+        else:
+            out[bid] = f"account:{bid}"
+    gap = dt.timedelta(days=days)
+    for reason, bans in by_reason.items():
+        bans.sort()
+        start = prev = bans[0][0]
+        for at, bid in bans:
+            if at - prev > gap:
+                start = at
+            out[bid] = f"{reason}@{start:%Y-%m-%d}"
+            prev = at
+    return out
+
+
 def run(ctx, p) -> list[Finding]:
     banned = {r["account_id"]: r for r in ctx.query(_BANNED).to_pylist()}
     if not banned:
@@ -131,8 +162,10 @@ def run(ctx, p) -> list[Finding]:
                     if after_ban(r["account_id"], bid):
                         links[(r["account_id"], bid)].add("text")
     # a new account's evidence is the union over the banned accounts of one network
+    takedown = takedowns(banned, p["takedown_days"])
+
     def network_of(bid: str) -> str:
-        return banned[bid]["ban_reason"] or f"account:{bid}"
+        return takedown[bid]
 
     per_account: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
     for (nid, bid), signals in links.items():
@@ -166,7 +199,8 @@ def run(ctx, p) -> list[Finding]:
                 first_seen=min(created[m] for m in ids),
                 last_seen=max(created[m] for m in ids),
                 evidence={
-                    "ban_reason": net,
+                    "ban_reason": net.rsplit("@", 1)[0],
+                    "takedown": net,
                     "new_accounts": len(ids),
                     "banned_accounts_linked": len(banned_ids),
                     "banned_examples": banned_ids[:5],
