@@ -26,8 +26,9 @@ from civicshield.cases.sor import build_statement
 from civicshield.contract import FINDING_KINDS, GPPPA_TYPES
 from civicshield.progress import Progress, no_progress
 
-ACTION_KINDS = ("ban_account", "remove_post", "label_post", "label_account", "restrict_feature", "strip_engagement")
-LABELS = ("election_info", "ai_generated", "state_affiliated")
+ACTION_KINDS = ("ban_account", "remove_post", "label_post", "label_account", "restrict_feature", "strip_engagement",
+                "demote_post")
+LABELS = ("election_info", "ai_generated", "state_affiliated", "unverified", "missing_context")
 FEATURES = ("monetisation", "ads")
 ACCOUNT_BAN_KINDS = ("coordinated_network", "batch_created", "sleeper_activation", "spam_signup",
                      "offplatform_recruitment", "recidivism", "impersonation", "fake_engagement")
@@ -58,7 +59,14 @@ def plan(findings: Iterable[CaseFinding], authors: dict[str, str], account_types
         if k == "fake_engagement":
             for e in f.engagements:
                 add("strip_engagement", "engagement", e, "", k)
-        if k in ("misleading_ai", "election_misinformation", "political_ad", "undisclosed_paid_promotion"):
+        if k == "election_misinformation" and f.evidence and "actions" in f.evidence:
+            # the fact-check verdict's policy (factchecks.POLICY), as the detector wrote it
+            for p in f.post_ids:
+                for act in f.evidence["actions"]:
+                    kind, _, detail = str(act).partition(":")
+                    if kind in ("remove_post", "label_post", "demote_post"):
+                        add(kind, "post", p, detail, k)
+        elif k in ("misleading_ai", "election_misinformation", "political_ad", "undisclosed_paid_promotion"):
             for p in f.post_ids:
                 add("remove_post", "post", p, "", k)
         if k == "undisclosed_paid_promotion":

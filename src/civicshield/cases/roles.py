@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from civicshield.cases.errors import PermissionDenied
 
-ROLES: tuple[str, ...] = ("analyst", "moderator", "lead", "auditor", "liaison")
+ROLES: tuple[str, ...] = ("analyst", "moderator", "lead", "auditor", "liaison", "factchecker")
 
 ROLE_HELP = {
     "analyst": "runs detection and intake, reads cases, turns authorities' leads into cases",
@@ -21,6 +21,7 @@ ROLE_HELP = {
             "to authorities' requests for information",
     "auditor": "reads cases and the audit trail, verifies the chain; changes nothing",
     "liaison": "authority liaison: legal holds, evidence bundles, leads and requests for information",
+    "factchecker": "fact-checking partner: reads its claim queue and gives verdicts with a source link; nothing else",
 }
 
 # operation -> roles allowed.  Keep every operation of the API here.
@@ -48,6 +49,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "authority.view": frozenset({"analyst", "lead", "liaison", "auditor"}),
     "authority.lead.handle": frozenset({"analyst", "lead"}),
     "authority.rfi.answer": frozenset({"lead"}),
+    "claims.intake": frozenset({"analyst", "lead"}),
+    "claims.view": frozenset({"factchecker", "analyst", "moderator", "lead", "auditor"}),
+    "claims.verdict": frozenset({"factchecker"}),
+    "claims.import": frozenset({"factchecker"}),
+    "claims.match": frozenset({"analyst", "lead"}),
 }
 
 

@@ -68,6 +68,8 @@ def _decision_fields(kind: str, detail: str) -> dict:
         return {"decision_account": "DECISION_ACCOUNT_TERMINATED"}
     if kind == "remove_post":
         return {"decision_visibility": ["DECISION_VISIBILITY_CONTENT_REMOVED"]}
+    if kind == "demote_post":
+        return {"decision_visibility": ["DECISION_VISIBILITY_CONTENT_DEMOTED"]}
     if kind in ("label_post", "label_account"):
         return {"decision_visibility": ["DECISION_VISIBILITY_CONTENT_LABELLED"]}
     if kind == "strip_engagement":
