@@ -149,15 +149,20 @@ def holds_covering(item: EvidenceItem, scopes: list[tuple[int, Scope]], nets: di
             if sc.covers(item.etype, item.eid, item.account_id, item.entity_time, nets.get(item.case_id, set()))]
 
 
-def request_erasure(store, actor: Actor, account_id: str) -> int:
+def request_erasure(store, actor: Actor, account_id: str, reason: str | None = None) -> int:
     """Record an account-deletion request; ``purge`` carries it out when no
-    hold covers the account's data."""
+    hold covers the account's data.  ``reason`` (e.g. the user's ticket) goes
+    into the audit trail."""
     require(actor, "account.erase")
+    account_id = (account_id or "").strip()
+    if not account_id or len(account_id) > 400:
+        raise InvalidOperation("an erasure request names one account id (1 to 400 characters)")
     with store.session() as s:
         e = Erasure(account_id=account_id, requested_by=actor.name, status="pending")
         s.add(e)
         s.flush()
-        audit.record(s, actor, "erasure.requested", f"account:{account_id}", {"erasure_id": e.id})
+        audit.record(s, actor, "erasure.requested", f"account:{account_id}",
+                     {"erasure_id": e.id, **({"reason": reason.strip()} if reason else {})})
         return e.id
 
 
@@ -171,9 +176,11 @@ class PurgeSummary:
     holds_in_force: list[int] = field(default_factory=list)
 
 
-def purge(store, actor: Actor, retention_days: int = 180, now: dt.datetime | None = None) -> PurgeSummary:
+def purge(store, actor: Actor, retention_days: int = 180, now: dt.datetime | None = None,
+          reason: str | None = None) -> PurgeSummary:
     """Delete evidence of cases closed more than ``retention_days`` ago, and
-    the data of accounts whose deletion was requested, except what a hold covers."""
+    the data of accounts whose deletion was requested, except what a hold
+    covers.  ``reason`` goes into the audit trail."""
     require(actor, "purge")
     if retention_days < 0:
         raise InvalidOperation("retention_days must be >= 0")
@@ -218,6 +225,6 @@ def purge(store, actor: Actor, retention_days: int = 180, now: dt.datetime | Non
             "retention_days": retention_days, "evidence_deleted": out.evidence_deleted,
             "findings_scrubbed": out.findings_scrubbed, "erasures_done": out.erasures_done,
             "kept_by_hold": out.kept_by_hold, "erasures_waiting": sorted(out.erasures_waiting),
-            "holds_in_force": out.holds_in_force})
+            "holds_in_force": out.holds_in_force, **({"reason": reason.strip()} if reason else {})})
     return out
 
