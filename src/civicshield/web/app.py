@@ -15,7 +15,7 @@ from civicshield.cases.errors import ConflictError, HoldError, InvalidOperation,
 from civicshield.errors import CivicshieldError
 from civicshield.web import deps
 from civicshield.web.render import page
-from civicshield.web.routers import audit, auth, authority, cases, compliance, evidence, holds
+from civicshield.web.routers import audit, auth, authority, cases, claims, compliance, evidence, holds
 from civicshield.web.security import LoginLimiter, RedisCounter, SecurityHeaders, StoreCounter
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -61,7 +61,7 @@ def create_app(workspace=None, db_url: str | None = None, *, secure_cookies: boo
     # Served straight from the npm install (scripts/setup.sh runs npm ci); without it
     # the pages still work, only the graph is not drawn.
     app.mount("/vendor", StaticFiles(directory=VENDOR, check_dir=False), name="vendor")
-    for module in (auth, compliance, cases, holds, evidence, authority, audit):
+    for module in (auth, compliance, cases, holds, evidence, authority, claims, audit):
         app.include_router(module.pages)
         app.include_router(module.api, prefix="/api/v1")
 
