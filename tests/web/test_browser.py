@@ -1,6 +1,9 @@
 """The console in a real browser (Debian's Chromium through Playwright):
 a moderator works a case from the queue to enforcement, a lead reads the
-audit entry, a liaison places a hold and downloads the evidence bundle; and
+audit entry, a liaison places a hold and downloads the evidence bundle,
+submits a lead and a request for information on the authority portal, an
+analyst opens a case from the lead, a lead answers the request, runs an
+automatic confirmation rule and exports the statements of reasons; and
 hostile content never runs as script.  Screenshots go to tests/web/screenshots/."""
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from civicshield.cases import audit, holds, review
+from civicshield.cases import audit, holds, requests, review
 from civicshield.cases.enforce import active_actions
 from civicshield.cases.evidence import verify_bundle
 from civicshield.cases.roles import Actor
@@ -147,3 +150,118 @@ def test_hostile_content_never_runs(browser, console):
         assert XSS[0] in page.inner_text("#audit")
         ctx.close()
     assert dialogs == []
+
+
+@pytest.mark.slow
+def test_authority_portal_lead_with_hostile_text(browser, console):
+    """A liaison submits a lead whose every free-text field is an XSS payload;
+    the analyst who opens the portal sees it as text and opens a case from it.
+    CSP is bypassed so that escaping alone is what is tested."""
+    ws, store = console
+    with running(ws) as base:
+        ctx = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 1000})
+        page = ctx.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        log_in(page, base, "liv")
+        page.goto(f"{base}/authority")
+        page.fill("#submit-lead input[name=authority]", XSS[2])
+        page.fill("#submit-lead input[name=reference]", XSS[3])
+        page.fill("#submit-lead textarea[name=accounts]", f"{NET[0]}\n{XSS[5]}")
+        page.fill("#submit-lead textarea[name=hashtags]", "#Alegeri2026")
+        page.fill("#submit-lead textarea[name=channels]", XSS[4])
+        page.fill("#submit-lead textarea[name=description]", "\n".join(XSS))
+        page.click("#send-lead")
+        page.wait_for_load_state("load")
+        page.fill("#submit-rfi input[name=authority]", "Prosecutor's Office")
+        page.fill("#submit-rfi input[name=reference]", "PO-44/2026")
+        page.fill("#submit-rfi textarea[name=question]", "Who operates the accounts? " + XSS[1])
+        page.fill("#submit-rfi input[name=legal_basis]", "Art. 10 DSA order")
+        page.fill("#submit-rfi input[name=deadline]", "2026-12-01")
+        page.click("#send-rfi")
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(200)
+        (lead,) = requests.list_leads(store, LEAD)
+        assert lead.description == "\n".join(XSS) and lead.accounts == [NET[0], XSS[5]]
+        shot(page, "authority-liaison")
+        ctx.close()
+
+        ctx = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 1000})
+        page = ctx.new_page()
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        log_in(page, base, "ana")
+        page.goto(f"{base}/authority")
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(200)
+        assert page.evaluate("window.__xss") is None
+        assert page.evaluate("document.querySelectorAll('iframe, svg, img, details, style').length") == 0
+        row = page.inner_text(f"#lead-{lead.id}")
+        for payload in XSS:
+            assert payload in row  # the description, shown as the text it is
+        assert XSS[2] in row and XSS[5] in row and "#alegeri2026" in row
+        shot(page, "authority-analyst")
+        page.click(f"#lead-case-{lead.id}")
+        page.wait_for_load_state("load")
+        case_id = requests.get_lead(store, LEAD, lead.id).case_id
+        assert page.url.endswith(f"/cases/{case_id}")
+        # NET[0] is already in the network's case: the lead joins it rather than opening a duplicate
+        assert review.get_case(store, LEAD, case_id).summary.kind == "coordinated_network"
+        shot(page, "case-from-lead")
+        ctx.close()
+
+        ctx = browser.new_context(viewport={"width": 1280, "height": 1000})
+        page = ctx.new_page()
+        log_in(page, base, "lena")
+        page.goto(f"{base}/authority")
+        (rfi,) = requests.list_rfis(store, LEAD)
+        page.select_option(f"#rfi-{rfi.id} select[name=status]", "refused")
+        page.fill(f"#rfi-{rfi.id} textarea[name=response]", "Outside the order's scope.")
+        page.click(f"#rfi-answer-{rfi.id}")
+        page.wait_for_load_state("load")
+        assert "refused" in page.inner_text(f"#rfi-{rfi.id}")
+        shot(page, "authority-lead")
+        ctx.close()
+    assert dialogs == []
+    assert requests.get_rfi(store, LEAD, rfi.id).status == "refused"
+    events = {e["event"] for e in audit.read(store, LEAD, limit=500)}
+    assert {"lead.submitted", "lead.converted", "rfi.submitted", "rfi.answered"} <= events
+
+
+@pytest.mark.slow
+def test_auto_confirm_then_statements_of_reasons_export(browser, console, tmp_path):
+    ws, store = console
+    with running(ws) as base:
+        ctx = browser.new_context(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
+        page = ctx.new_page()
+        blocked: list[str] = []
+        page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+        log_in(page, base, "lena")
+        page.click("header nav >> text=Compliance")
+        page.wait_for_load_state("load")
+        # the purge form refuses to submit without the typed confirmation
+        page.fill("#purge textarea[name=reason]", "Quarterly retention run.")
+        page.fill("#purge input[name=confirm]", "yes")
+        page.click("#run-purge")
+        assert page.url.endswith("/compliance")
+        assert page.evaluate("document.querySelector('#purge input[name=confirm]').validity.patternMismatch")
+        page.check("#auto-confirm input[value=coordinated_network]")
+        page.fill("#auto-confirm textarea[name=reason]", "Rule agreed with the policy team.")
+        page.click("#run-auto-confirm")
+        page.wait_for_load_state("load")
+        assert "1 case(s) confirmed" in page.inner_text("#done")
+        shot(page, "compliance")
+        (case,) = review.list_cases(store, LEAD, status="confirmed")
+        assert review.get_case(store, LEAD, case.id).decisions[-1]["automated"] is True
+        page.goto(f"{base}/cases/{case.id}")
+        page.click("#enforce")
+        page.wait_for_load_state("load")
+        page.goto(f"{base}/compliance")
+        with page.expect_download() as dl:
+            page.click("#export-sor")
+        zpath = tmp_path / "sor.zip"
+        dl.value.save_as(zpath)
+        names = zipfile.ZipFile(zpath).namelist()
+        assert any(n.startswith("sor-batch-") for n in names) and any(n.endswith(".csv") for n in names)
+        assert blocked == [], blocked
+        ctx.close()
+    assert audit.read(store, LEAD, event="purge.run") == []

@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from civicshield.cases import audit, requests, review, users
+from civicshield.cases.lead_intake import lead_to_case
 from civicshield.cases.roles import Actor
 from civicshield.web import create_app
 
@@ -172,3 +173,13 @@ def test_statements_of_reasons_download_from_the_page(client, console):
     assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(r.content)).namelist()
     assert any(n.startswith("sor-batch-") for n in names)
+
+
+def test_a_case_opened_from_a_lead_has_a_working_case_page(client, console):
+    _, store = console
+    lead = requests.submit_lead(store, LIV, "Police", "P-1", ["fan1"], [], [], "Pattern seen by the police.")
+    case_id = lead_to_case(store, LENA, lead.id, console[0]).case_id
+    login(client, "lena")
+    html = client.get(f"/cases/{case_id}").text
+    assert "authority_lead" in html and "fan1" in html
+    assert client.get(f"/api/v1/cases/{case_id}/graph").status_code == 200
