@@ -38,6 +38,8 @@ def one_seed(seed: int, accounts: int, root: Path) -> dict:
     simulate(data, SimConfig(seed=seed, accounts=accounts))
     t_sim = time.perf_counter() - t
     ingest_dataset(data, ws)
+    # the fact-check partner's database: one record per planted claim (text + translations)
+    (ws.path / "factchecks.jsonl").write_bytes((data / "truth" / "claims.jsonl").read_bytes())
     t = time.perf_counter()
     timings = {}
     detect(ws, only=[d.name for d in DETECTORS],

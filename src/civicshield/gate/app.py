@@ -2,6 +2,7 @@
 
 ``POST /v1/signup``      one sign-up attempt -> a verdict
 ``POST /v1/engagement``  one engagement, or ``{"events": [...]}`` -> ``{"decisions": [...]}``
+``POST /v1/search-notice`` ``{"query", "language"?}`` -> is it about the election, and the notice
 ``GET  /v1/health``      state store reachable?, rules version, mode
 ``GET  /v1/counts``      decision counters (transparency figures)
 
@@ -27,11 +28,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from civicshield.election import load_election
 from civicshield.errors import DataError, ParameterError
 from civicshield.gate.core import Gate
 from civicshield.gate.model import engagement_from_json, signup_from_json
 from civicshield.gate.rules import load_rules
 from civicshield.gate.state import MemoryState, StateUnavailable
+from civicshield.notices import SearchNotices
 
 log = logging.getLogger("civicshield.gate")
 MAX_BATCH = 1000
@@ -76,7 +79,8 @@ def _bad(e: DataError) -> JSONResponse:
     return JSONResponse({"error": e.message, "row": e.row, "column": e.column, "detail": str(e)}, status_code=400)
 
 
-def create_app(gate: Gate, rules_path: Path | None = None) -> Starlette:
+def create_app(gate: Gate, rules_path: Path | None = None, notices: SearchNotices | None = None) -> Starlette:
+    """``notices`` (built from the election) enables ``/v1/search-notice``."""
     watcher = RulesWatcher(gate, rules_path)
 
     async def signup(request: Request) -> Response:
@@ -103,6 +107,19 @@ def create_app(gate: Gate, rules_path: Path | None = None) -> Starlette:
         if batch:
             return JSONResponse({"decisions": [v.to_dict() for v in verdicts]})
         return JSONResponse(verdicts[0].to_dict())
+
+    async def search_notice(request: Request) -> Response:
+        if notices is None:
+            return JSONResponse({"error": "no election configured: start the gate with --election election.toml"},
+                                status_code=503)
+        try:
+            body = _json_body(await request.body())
+            if not isinstance(body, dict):
+                raise DataError("request body", None, None, "expected a JSON object with a 'query'")
+            answer = notices.check(body.get("query"), body.get("language"), "request body")
+        except DataError as e:
+            return _bad(e)
+        return JSONResponse(answer.to_dict())
 
     async def health(request: Request) -> Response:
         try:
@@ -132,6 +149,7 @@ def create_app(gate: Gate, rules_path: Path | None = None) -> Starlette:
         routes=[
             Route("/v1/signup", signup, methods=["POST"]),
             Route("/v1/engagement", engagement, methods=["POST"]),
+            Route("/v1/search-notice", search_notice, methods=["POST"]),
             Route("/v1/health", health, methods=["GET"]),
             Route("/v1/counts", counts, methods=["GET"]),
         ],
@@ -158,19 +176,25 @@ def app_from_env() -> Starlette:
     """uvicorn factory for worker processes: the configuration comes through one env variable."""
     cfg = json.loads(os.environ[_ENV])
     rules = Path(cfg["rules"]) if cfg["rules"] else None
-    return create_app(build_gate(cfg["redis"], rules, cfg["shadow"], cfg["prefix"]), rules)
+    notices = SearchNotices(load_election(Path(cfg["election"]))) if cfg.get("election") else None
+    return create_app(build_gate(cfg["redis"], rules, cfg["shadow"], cfg["prefix"]), rules, notices)
 
 
 def serve(*, redis_url: str | None = None, rules_path: Path | None = None, shadow: bool = False,
-          host: str = "127.0.0.1", port: int = 8090, workers: int = 1, key_prefix: str = "cs:gate:") -> None:
-    """Run the service until interrupted.  ``rules_path`` is validated first so a
-    broken rules file fails here, with its errors, not inside a worker."""
+          host: str = "127.0.0.1", port: int = 8090, workers: int = 1, key_prefix: str = "cs:gate:",
+          election_path: Path | None = None) -> None:
+    """Run the service until interrupted.  ``rules_path`` (and the election
+    file) are validated first so a broken file fails here, with its errors,
+    not inside a worker."""
     import uvicorn
 
     load_rules(rules_path)
+    if election_path:
+        load_election(Path(election_path))
     if workers > 1 and not redis_url:
         raise ParameterError("more than one worker needs --redis: in-process state lives in one process")
     os.environ[_ENV] = json.dumps({"redis": redis_url, "rules": str(rules_path) if rules_path else None,
-                                   "shadow": True if shadow else None, "prefix": key_prefix})
+                                   "shadow": True if shadow else None, "prefix": key_prefix,
+                                   "election": str(election_path) if election_path else None})
     uvicorn.run("civicshield.gate.app:app_from_env", factory=True, host=host, port=port, workers=workers,
                 access_log=False, log_level="warning")

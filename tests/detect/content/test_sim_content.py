@@ -15,13 +15,17 @@ KINDS = {k for d in DETECTORS for k in d.kinds}
 
 
 @pytest.mark.slow
-def test_content_detectors_on_a_simulated_election(small_scenario):
+def test_content_detectors_on_a_simulated_election(small_scenario, tmp_path):
     dataset, ws = small_scenario
+    # the partner's fact-check database: the scenario's claims (a file of our own, the shared workspace stays as is)
+    checks = tmp_path / "factchecks.jsonl"
+    checks.write_bytes((dataset / "truth" / "claims.jsonl").read_bytes())
+    params = {"misinformation": {"factchecks": str(checks)}}
     rows = []
     with ws.events(read_only=True) as store:
         ctx = DetectionContext(store, store.election())
         for det in DETECTORS:
-            rows += [f.to_row() for f in run_detector(det, ctx).findings]
+            rows += [f.to_row() for f in run_detector(det, ctx, params.get(det.name)).findings]
     truth = [json.loads(line) for line in (dataset / "truth" / "labels.jsonl").read_text().splitlines()]
     looks = [json.loads(line) for line in (dataset / "truth" / "lookalikes.jsonl").read_text().splitlines()]
     mine = [la for la in looks if set(la["mimics"]) & KINDS]

@@ -118,6 +118,7 @@ class PoliticalMatcher:
         self._compact = compact
         self._first_names = {c.id: {fold(w) for n in (c.name, *c.aliases) for w in n.split()[:-1]}
                              for c in election.candidates}
+        self._own_words = {c.id: {fold(w) for n in (c.name, *c.aliases) for w in n.split()} for c in election.candidates}
         self._acronyms = {content_text(a): a for p in election.parties for a in p.aliases
                           if a.isupper() and len(a) <= 6}
         self._tag_cache: dict[str, tuple[Term, ...]] = {}
@@ -146,13 +147,19 @@ class PoliticalMatcher:
 
     def _namesake(self, term: Term, text: str) -> bool:
         """The surname follows, after a space only, a given name other than
-        the candidate's own: another person of the same family name.
+        the candidate's own: another person of the same family name.  Or it
+        is itself followed by a capitalised word that is none of the
+        candidate's names: a given name of someone else ("Dan Brown" when
+        the candidate is Nicușor Dan; "Kelemen Hunor" stays the candidate).
         Capitalised words only ("Andrei"); "Românie! Georgescu" and
         all-capitals text are not names."""
         firsts = self._first_names.get(term.ref, set())
+        own = self._own_words.get(term.ref, set())
         for m in _NAME_PAIR.finditer(text):
             prev, word = m.group(1), m.group(2)
             if fold(word).startswith(term.text) and prev.istitle() and fold(prev) not in firsts:
+                return True
+            if fold(prev) == term.text and prev.istitle() and word.istitle() and fold(word) not in own:
                 return True
         return False
 
