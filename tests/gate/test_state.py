@@ -24,6 +24,18 @@ def test_window_counts_expire_and_keep_a_members_latest_time(state):
     assert w(22.5, "y") == 2  # cutoff 12.5: e leaves
 
 
+def test_count_reads_a_shorter_window_of_the_same_key(state):
+    # One account's burst and long rates come from one window read twice.
+    for t in (0.0, 1.0, 5.5, 9.0):
+        state.run([Op("w", "a", t, 60, f"m{t}")])
+    counts = state.run([Op("c", "a", 9.0, 4), Op("c", "a", 9.0, 8), Op("c", "a", 9.0, 8.5), Op("c", "a", 9.0, 60),
+                        Op("c", "nope", 9.0, 60)])
+    assert counts == [2, 2, 3, 4, 0]  # the cutoff is exclusive, as for windows: at 9 - 8 = 1, m1.0 is out
+    assert state.run([Op("c", "a", 1732000009.123457, 3.123456)]) == [0]  # big times keep their precision
+    state.run([Op("w", "b", 1732000005.5, 60, "x")])
+    assert state.run([Op("c", "b", 1732000009.25, 3.75), Op("c", "b", 1732000009.25, 3.750001)]) == [0, 1]
+
+
 def test_sets_ints_and_missing_values(state):
     member, strikes, skipped = state.run([Op("s", "c:account", member="a1"), Op("g", "k:d1"), None])
     assert (bool(member), strikes, skipped) == (False, 0, None)

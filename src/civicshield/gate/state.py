@@ -11,6 +11,9 @@ Primitives (``Op.kind``):
        present keeps its latest time), drop members at or before
        ``now - window``, return how many remain.  Counters use a unique member
        per event; "distinct accounts" windows use the account id.
+``c``  how many members of the window at ``key`` have a time after
+       ``now - window`` (nothing is added or dropped).  One account's short
+       and long action rates are two counts of one window, not two windows.
 ``s``  is ``member`` in the set at ``key``?
 ``g``  the integer at ``key`` (0 when absent).
 ``i``  add ``member`` (an integer) to the integer at ``key``; expire after ``window`` s.
@@ -77,13 +80,16 @@ def plan_engagement(e: Engagement, rules: Rules) -> list[Op]:
     tw = v["engagement.target_window_s"]
     tgt = f"e:t:{e.action}:{e.target_id}"
     dev, pfx = e.device_id, e.ip_prefix
+    burst, long = v["engagement.actor_burst_window_s"], v["engagement.actor_long_window_s"]
+    actor = f"e:a:{e.actor_id}"
     return [
         Op("s", confirmed_key("account"), member=e.actor_id),
         Op("s", confirmed_key("device"), member=dev) if dev else None,
         Op("s", confirmed_key("prefix"), member=pfx) if pfx else None,
         Op("g", f"k:{dev}") if dev else None,
-        Op("w", f"e:a:b:{e.actor_id}", e.at, v["engagement.actor_burst_window_s"], _uid()),
-        Op("w", f"e:a:l:{e.actor_id}", e.at, v["engagement.actor_long_window_s"], _uid()),
+        Op("w", actor, e.at, max(burst, long), _uid()),
+        Op("c", actor, e.at, burst),
+        Op("c", actor, e.at, long),
         Op("w", f"e:d:{dev}", e.at, v["engagement.device_window_s"], e.actor_id) if dev else None,
         Op("w", tgt, e.at, tw, e.actor_id),
         Op("w", f"{tgt}:d:{dev}", e.at, tw, e.actor_id) if dev else None,
@@ -92,7 +98,7 @@ def plan_engagement(e: Engagement, rules: Rules) -> list[Op]:
 
 
 def facts_engagement(vals: list) -> EngagementFacts:
-    ac, dc, pc, k, ab, al, da, ta, tda, tpa = vals
+    ac, dc, pc, k, _, ab, al, da, ta, tda, tpa = vals
     return EngagementFacts(bool(ac), bool(dc), bool(pc), k or 0, ab, al, da or 0, ta, tda or 0, tpa or 0)
 
 
@@ -167,6 +173,10 @@ class MemoryState:
                 out.append(win.add(op.now, op.member, op.now - op.window))
                 self._latest = max(self._latest, op.now)
                 self._longest = max(self._longest, op.window)
+            elif op.kind == "c":
+                win = self._windows.get(op.key)
+                cut = op.now - op.window
+                out.append(sum(t > cut for t in win.score.values()) if win else 0)
             elif op.kind == "s":
                 out.append(op.member in self._sets.get(op.key, ()))
             elif op.kind == "g":
