@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
 
+from civicshield.cases.claims import import_factchecks
 from civicshield.cases.db import CaseStore
 from civicshield.cases.enforce import enforce, reinstate
 from civicshield.cases.intake import intake
@@ -54,8 +55,10 @@ def pipeline(tmp_path_factory) -> Pipeline:
     simulate(dataset, SimConfig(seed=3, accounts=600))
     ws = Workspace(root / "ws").ensure()
     ingest_dataset(dataset, ws)
-    detect(ws)
     store = CaseStore(ws.cases_url)
+    # the fact-check partner's database (one record per planted claim): verdicts applied to every repeat
+    import_factchecks(store, ws, Actor("factual", "factchecker"), dataset / "truth" / "claims.jsonl")
+    detect(ws)
     intake(store, ws, Actor("ana", "analyst"))
     auto_confirm(store, Actor("lena", "lead"), list(FINDING_KINDS), "Confirmed by rule for the report test.")
     enforce(store, Actor("lena", "lead"))

@@ -297,3 +297,33 @@ def test_a_period_without_activity(pipeline, tmp_path):
     assert fig["operations"] == [] and fig["response_times"] == [] and fig["amplification"] == []
     html = files.html.read_text()
     assert "No network was disrupted in the period." in html and "No impressions in the period." in html
+
+
+def test_misinformation_per_verdict(pipeline, report):
+    """Verdicts from the scenario's claims and truth labels, times from the
+    dataset files and the actions: not from the claims tables."""
+    _, fig = report
+    verdict = {c["claim"]: c["verdict"] for c in (json.loads(x) for x in (pipeline.dataset / "truth" / "claims.jsonl").open())}
+    claim_of = {t["id"]: t["operation"] for t in _truth(pipeline) if t["kind"] == "election_misinformation"}
+    posted = {r["post_id"]: r["created_at"] for r in pipeline.table("posts")}
+    first_report: dict[str, dt.datetime] = {}
+    for r in pipeline.table("reports"):
+        if r["target_kind"] == "post":
+            first_report[r["target_id"]] = min(r["created_at"], first_report.get(r["target_id"], r["created_at"]))
+    first: dict[str, dt.datetime] = {}
+    for a in _actions(pipeline):
+        if a.finding_kind == "election_misinformation":
+            first[a.target_id] = min(_naive(a.at), first.get(a.target_id, _naive(a.at)))
+    expected = defaultdict(lambda: [0, 0, 0])
+    for p, t in first.items():
+        for key in (verdict[claim_of[p]], "all"):
+            e = expected[key]
+            e[0] += 1
+            e[1] += p not in first_report or first_report[p] > t
+            e[2] += t - posted[p] <= dt.timedelta(hours=24)
+    got = {r["verdict"]: r for r in fig["misinformation"]}
+    assert set(got) == set(expected) and {"false", "all"} <= set(got)
+    for v, (n, proactive, fast) in expected.items():
+        assert (got[v]["posts"], got[v]["proactive"], got[v]["within_24h"]) == (n, proactive, fast), v
+        assert got[v]["matched"] == n  # every post was reached by matching the partner's claim
+    assert 0 < got["all"]["within_24h"] < got["all"]["posts"]

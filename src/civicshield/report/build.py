@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from civicshield.cases.claims import post_verdicts
 from civicshield.cases.db import open_case_store
 from civicshield.cases.reads import actions_in_force
 from civicshield.errors import CivicshieldError
@@ -16,6 +17,7 @@ from civicshield.gate.state import StateUnavailable
 from civicshield.progress import Progress, no_progress
 from civicshield.report import amplification as amp
 from civicshield.report import chartdata, charts, figures, operations, render
+from civicshield.report.misinformation import misinformation
 from civicshield.report.period import Period
 from civicshield.workspace import Workspace
 
@@ -45,6 +47,7 @@ def compute(ws: Workspace, case_store, period: Period, country: str | None = Non
             "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "enforcement": figures.enforcement(events, in_period, period, country, prevented),
             "response_times": figures.response_times(events, in_period),
+            "misinformation": misinformation(events, in_period, post_verdicts(case_store)),
             "operations": ops,
             "recidivist_accounts_removed": operations.recidivists_removed(events, everything),
             "reemergence": operations.reemergence(events, everything),

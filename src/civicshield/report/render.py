@@ -38,6 +38,9 @@ def write_data(data: dict, out_dir: Path) -> tuple[Path, tuple[Path, ...]]:
               "posts", "promotes", "narratives", "first_activity", "last_activity", "disrupted_on",
               "recidivist_accounts_removed", "returning_from", "detection", "summary"]),
     ]
+    paths.append(_csv(out_dir / "misinformation.csv", data["misinformation"],
+                      ["verdict", "posts", "proactive", "proactive_rate", "within_24h", "within_24h_rate", "matched",
+                       "matched_rate"]))
     paths.append(_csv(out_dir / "reemergence.csv", data["reemergence"],
                       ["group", "returns", "accounts", "accounts_removed", "linked_banned_accounts", "first_seen"]))
     if data["amplification"] is not None:
