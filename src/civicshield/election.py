@@ -155,8 +155,14 @@ def load_election(path: Path) -> Election:
         raise DataError(str(path), None, None, "file not found: a dataset needs election.toml") from None
     except UnicodeDecodeError as e:
         raise DataError(str(path), None, None, f"not valid UTF-8 (byte {e.start})") from None
+    return loads_election(raw, str(path))
+
+
+def loads_election(raw: str, where: str) -> Election:
+    """``election.toml`` text read from elsewhere (a Spark engine reading a
+    Hadoop-compatible URI); ``where`` names it in errors."""
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as e:
-        raise DataError(str(path), None, None, f"not valid TOML: {e}") from None
-    return _build(data, str(path))
+        raise DataError(where, None, None, f"not valid TOML: {e}") from None
+    return _build(data, where)

@@ -9,7 +9,7 @@ findings made on older data on purpose.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -66,6 +66,7 @@ class EventStore:
         if not self.path.exists():
             raise WorkspaceError(f"{self.path}: no event store here; run 'civicshield ingest DATASET --workspace DIR' first")
         self.con = duckdb.connect(str(self.path), read_only=read_only)
+        self._sql_views: set[str] = set()
 
     def close(self) -> None:
         self.con.close()
@@ -108,7 +109,28 @@ class EventStore:
         self.con.register(name, table)
 
     def unregister(self, name: str) -> None:
-        self.con.unregister(name)
+        if name in self._sql_views:
+            self.con.execute(f'DROP VIEW IF EXISTS "{name}"')
+            self._sql_views.discard(name)
+        else:
+            self.con.unregister(name)
+
+    def create_view(self, name: str, sql: str) -> None:
+        """A temporary view (it lives with this connection, so a read-only
+        store can have one too)."""
+        self.con.execute(f'CREATE OR REPLACE TEMP VIEW "{name}" AS {sql}')
+        self._sql_views.add(name)
+
+    @contextmanager
+    def mapped(self, name: str, sql: str, fn: Callable[[pa.Table], pa.Table], schema: pa.Schema) -> Iterator[None]:
+        """``fn`` over ``sql``'s result, queryable as ``name`` for one block.
+        Here the whole result is one batch in this process; the Spark engine
+        runs ``fn`` over batches on its executors."""
+        self.register(name, fn(self.query(sql)).cast(schema))
+        try:
+            yield
+        finally:
+            self.unregister(name)
 
     @contextmanager
     def memory_limit(self, gb: float) -> Iterator[None]:

@@ -42,8 +42,11 @@ def cluster(
         return []
     names = sorted(set(u) | set(v))
     index = {a: i for i, a in enumerate(names)}
-    g = ig.Graph(n=len(names), edges=[(index[a], index[b]) for a, b in zip(u, v, strict=True)], directed=False)
-    g.es["weight"] = [float(w) for w in weight]
+    # Edges in a fixed order: Leiden's result depends on it, and engines
+    # return rows in any order (DuckDB's parallel aggregation, Spark).
+    edges = sorted((min(index[a], index[b]), max(index[a], index[b]), float(w)) for a, b, w in zip(u, v, weight, strict=True))
+    g = ig.Graph(n=len(names), edges=[(a, b) for a, b, _ in edges], directed=False)
+    g.es["weight"] = [w for _, _, w in edges]
     groups: list[list[int]] = []
     for comp in g.connected_components():
         if len(comp) < min_size:

@@ -34,9 +34,10 @@ import pyarrow.compute as pc
 
 from civicshield.detect.base import Detector, Finding, Param
 from civicshield.detect.network.clusters import cluster
-from civicshield.detect.network.keys import KEY_KINDS, KIND_COLUMNS, extract_keys
+from civicshield.detect.network.keys import KEY_KINDS
+from civicshield.detect.network.keytable import EngineKeys, LocalKeys, key_table
 from civicshield.detect.network.profile import MEMBERS_VIEW, Profile, created_together, profiles, report_row
-from civicshield.detect.network.projection import KEYS_VIEW, PAIR_EVENTS_VIEW, edges_sql, pair_events_sql
+from civicshield.detect.network.projection import PAIR_EVENTS_VIEW, edges_sql, pair_events_sql
 from civicshield.errors import ParameterError
 
 WANTED_VIEW = "cs_example_posts"
@@ -96,39 +97,17 @@ def _kinds(raw: str) -> tuple[str, ...]:
     return kinds
 
 
-def _coded(keys: pa.Table) -> pa.Table:
-    """The key table as integer codes: joins and groupings on integers are
-    several times faster than on strings.  ``(kind, key)`` identifies a key,
-    so one code shared by a hashtag and an audio id of the same spelling is
-    harmless."""
-    return pa.table({c: keys.column(c).combine_chunks().indices for c in ("account_id", "kind", "key")}
-                    | {"ts": keys.column("ts")})
-
-
-def _decode(pe: pa.Table, keys: pa.Table) -> pa.Table:
-    cols = {c: pe.column(c) for c in pe.column_names}
-    accounts = keys.column("account_id").combine_chunks().dictionary
-    cols["u"], cols["v"] = pc.take(accounts, pe.column("u")), pc.take(accounts, pe.column("v"))
-    cols["kind"] = pc.take(keys.column("kind").combine_chunks().dictionary, pe.column("kind"))
-    cols["key"] = pc.take(keys.column("key").combine_chunks().dictionary, pe.column("key"))
-    return pa.table(cols)
-
-
-def _n_accounts(keys: pa.Table) -> int:
-    return pc.count_distinct(keys.column("account_id").combine_chunks().indices).as_py()
-
-
-def _edges(ctx, keys: pa.Table, p: Mapping[str, Any]) -> tuple[pa.Table, pa.Table]:
+def _edges(ctx, keys: LocalKeys | EngineKeys, p: Mapping[str, Any]) -> tuple[pa.Table, pa.Table]:
     """(pair events, edges) of pairs passing the event, key and lift thresholds."""
-    n_accounts = _n_accounts(keys)
+    n_accounts = keys.n_accounts
     # Without a cap DuckDB would take most of the machine's memory for the
     # join's hash tables; under one it spills to disk instead.
     max_df = max(100, int(p["max_key_share"] * n_accounts))
-    with ctx.views(**{KEYS_VIEW: _coded(keys)}), ctx.memory_limit(p["sql_memory_gb"]):
+    with keys.view(), ctx.memory_limit(p["sql_memory_gb"]):
         pe = ctx.query(
             pair_events_sql(p["window"], p["event_seconds"], p["cell_cap"], p["min_events"], p["min_keys"], max_df)
         )
-    pe = _decode(pe, keys)
+    pe = keys.decode(pe)
     with ctx.views(**{PAIR_EVENTS_VIEW: pe}):
         edges = ctx.query(edges_sql(p["window"], p["event_seconds"], p["sync_seconds"], n_accounts))
     if edges.num_rows:
@@ -201,16 +180,12 @@ def _strongest(pe_rows: list[dict], members: set[str], n_accounts: int, texts: M
     ]
 
 
-def _example_texts(ctx, keys: pa.Table, wanted: set[str]) -> dict[str, str]:
-    """One original text per text / near-duplicate key, for moderators."""
+def _example_texts(ctx, keys: LocalKeys | EngineKeys, wanted: set[str]) -> dict[str, str]:
+    """One original text per text / near-duplicate key (its smallest post
+    id, the same on every engine), for moderators."""
     if not wanted:
         return {}
-    key = keys.column("key").combine_chunks()
-    codes = pc.index_in(pa.array(sorted(wanted), pa.string()), value_set=key.dictionary)
-    sel = keys.filter(pc.and_(pc.is_in(key.indices, value_set=pc.drop_null(codes)), pc.is_valid(keys.column("post_id"))))
-    first = {}
-    for k, pid in zip(sel.column("key").to_pylist(), sel.column("post_id").to_pylist(), strict=True):
-        first.setdefault(k, pid)
+    first = keys.first_posts(wanted)
     with ctx.views(**{WANTED_VIEW: pa.table({"post_id": sorted(set(first.values()))})}):
         rows = ctx.query(f"SELECT p.post_id, p.text FROM posts p JOIN {WANTED_VIEW} w ON p.post_id = w.post_id").to_pylist()
     text_of = {r["post_id"]: (r["text"] or "")[:200] for r in rows}
@@ -230,22 +205,15 @@ def _inside(pe: pa.Table, net_of: Mapping[str, int]) -> np.ndarray:
     return np.where(u == v, u, -1)
 
 
-def _keys(ctx, kinds: tuple[str, ...], params: Mapping[str, Any]) -> pa.Table:
-    """Keys extracted one posts column at a time, so that only one of the
-    large columns (text, above all) is in memory at once."""
-    parts = []
-    for column in dict.fromkeys(KIND_COLUMNS[k] for k in kinds):
-        wanted = tuple(k for k in kinds if KIND_COLUMNS[k] == column)
-        posts = ctx.query(f"SELECT post_id, account_id, created_at, {column} FROM posts")
-        parts.append(extract_keys(posts, wanted, params["min_text_words"], params["near_threshold"]))
-        del posts
-    return pa.concat_tables(parts).unify_dictionaries().combine_chunks()
-
-
 def run(ctx, params: Mapping[str, Any]) -> list[Finding]:
     kinds = _kinds(params["key_kinds"])
-    keys = _keys(ctx, kinds, params)
-    if keys.num_rows == 0:
+    # The key table stays in the engine where the engine is distributed (keytable.py).
+    with key_table(ctx, kinds, params["min_text_words"], params["near_threshold"]) as keys:
+        return _networks(ctx, keys, params)
+
+
+def _networks(ctx, keys: LocalKeys | EngineKeys, params: Mapping[str, Any]) -> list[Finding]:
+    if keys.empty:
         return []
     pe, edges = _edges(ctx, keys, params)
     groups = cluster(
@@ -265,7 +233,7 @@ def run(ctx, params: Mapping[str, Any]) -> list[Finding]:
     inside = _inside(pe, net_of)  # only pair events within one network come back to Python
     for r, net in zip(pe.filter(inside >= 0).to_pylist(), inside[inside >= 0].tolist(), strict=True):
         pe_rows[net].append(r)
-    n_accounts = _n_accounts(keys)
+    n_accounts = keys.n_accounts
     text_keys = {r["key"] for rows in pe_rows.values() for r in rows if r["kind"] in ("text", "neardup")}
     texts = _example_texts(ctx, keys, text_keys)
     findings = []

@@ -100,19 +100,17 @@ def _mention_pattern(lists: pa.Array) -> pa.Array:
     return pc.take(pa.array([*patterns, None], pa.string()), pa.array(index))
 
 
-def extract_keys(
-    posts: pa.Table,
-    kinds: Iterable[str] = KEY_KINDS,
-    min_text_words: int = 4,
-    near_threshold: float = 0.6,
-    num_perm: int = 64,
-) -> pa.Table:
-    """Posts (contract columns) -> co-action keys, one row per (post, kind, key).
+def row_keys(posts: pa.Table, kinds: Iterable[str] = KEY_KINDS, min_text_words: int = 4) -> pa.Table:
+    """Posts (contract columns) -> co-action keys, one row per (post, kind, key),
+    each row from its own post only: the same rows whatever slices the posts
+    come in, so the Spark engine runs this very function over batches on its
+    executors.
 
     ``text`` keys are the folded text (URLs, mentions, punctuation, case and
-    diacritics dropped) of posts with at least ``min_text_words`` words;
-    ``neardup`` keys group texts whose word sets have an estimated Jaccard
-    similarity of at least ``near_threshold`` (MinHash LSH).
+    diacritics dropped) of posts with at least ``min_text_words`` words.
+    ``neardup`` rows carry that folded text too, as a *candidate*:
+    ``link_near_duplicates`` replaces it with its group's label, a step over
+    all distinct texts at once.
     """
     kinds = set(kinds)
     unknown = kinds - set(KEY_KINDS)
@@ -138,21 +136,67 @@ def extract_keys(
     if kinds & {"text", "neardup"}:
         texts = _map_distinct(posts.column("text"), content_text)
         distinct = texts.dictionary.to_pylist()
-        long_enough = np.array([len(t.split()) >= min_text_words for t in distinct], dtype=bool)
+        long_enough = [len(t.split()) >= min_text_words for t in distinct]
         if "text" in kinds:
             digests = _dict(pa.array([_digest(t) if ok else None for t, ok in zip(distinct, long_enough, strict=True)],
                                      pa.string()))
             parts.append(_rows("text", account, post, ts, _recode(texts, digests)))
         if "neardup" in kinds:
-            idx = np.flatnonzero(long_enough)
-            groups = near_duplicate_groups([distinct[i] for i in idx], threshold=near_threshold, num_perm=num_perm)
-            labels: list[str | None] = [None] * len(distinct)
-            for i, g in zip(idx, groups, strict=True):
-                labels[i] = g
-            parts.append(_rows("neardup", account, post, ts, _recode(texts, _dict(pa.array(labels, pa.string())))))
+            candidates = _dict(pa.array([t if ok else None for t, ok in zip(distinct, long_enough, strict=True)],
+                                        pa.string()))
+            parts.append(_rows("neardup", account, post, ts, _recode(texts, candidates)))
     if not parts:
         return KEYS_SCHEMA.empty_table()
     return pa.concat_tables(parts).unify_dictionaries().combine_chunks()
+
+
+def near_duplicate_labels(texts: list[str], threshold: float = 0.6, num_perm: int = 64) -> list[str | None]:
+    """``near_duplicate_groups`` over the texts in sorted order, so a group's
+    label does not depend on the order rows came in (engines return distinct
+    values in any order).  Aligned with ``texts``."""
+    order = sorted(range(len(texts)), key=texts.__getitem__)
+    groups = near_duplicate_groups([texts[i] for i in order], threshold=threshold, num_perm=num_perm)
+    out: list[str | None] = [None] * len(texts)
+    for i, g in zip(order, groups, strict=True):
+        out[i] = g
+    return out
+
+
+def link_near_duplicates(keys: pa.Table, threshold: float = 0.6, num_perm: int = 64) -> pa.Table:
+    """Replace the candidate texts of ``neardup`` rows by their group's label
+    (MinHash LSH over all distinct candidates); a text with no near-duplicate
+    gives no ``neardup`` row (its exact ``text`` key covers it)."""
+    kind = pc.cast(keys.column("kind"), pa.string())
+    nd = pc.equal(kind, "neardup")
+    if not pc.any(nd).as_py():
+        return keys
+    rows = keys.filter(nd)
+    key = rows.column("key").combine_chunks()
+    used = pc.unique(key.indices)
+    labels = _dict(pa.array(near_duplicate_labels(pc.take(key.dictionary, used).to_pylist(), threshold, num_perm),
+                            pa.string()))
+    code = np.full(len(key.dictionary), -1, dtype=np.int32)
+    code[used.to_numpy(zero_copy_only=False)] = pc.fill_null(labels.indices, -1).to_numpy(zero_copy_only=False)
+    relabeled = code[key.indices.to_numpy(zero_copy_only=False)]
+    keep = relabeled >= 0
+    linked = rows.filter(pa.array(keep)).set_column(
+        rows.schema.get_field_index("key"), "key",
+        pa.DictionaryArray.from_arrays(pa.array(relabeled[keep], pa.int32()), labels.dictionary))
+    return pa.concat_tables([keys.filter(pc.invert(nd)), linked]).unify_dictionaries().combine_chunks()
+
+
+def extract_keys(
+    posts: pa.Table,
+    kinds: Iterable[str] = KEY_KINDS,
+    min_text_words: int = 4,
+    near_threshold: float = 0.6,
+    num_perm: int = 64,
+) -> pa.Table:
+    """Posts (contract columns) -> co-action keys, one row per (post, kind, key):
+    ``row_keys`` then ``link_near_duplicates``.  ``neardup`` keys group texts
+    whose word sets have an estimated Jaccard similarity of at least
+    ``near_threshold`` (MinHash LSH)."""
+    return link_near_duplicates(row_keys(posts, kinds, min_text_words), near_threshold, num_perm)
 
 
 def _recode(values: pa.DictionaryArray, per_value: pa.DictionaryArray) -> pa.DictionaryArray:
