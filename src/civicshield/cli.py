@@ -894,27 +894,48 @@ def gate_replay(
     dataset: Annotated[Path, typer.Argument(help="Dataset folder with signups and/or engagements.")],
     rules: Annotated[Path | None, typer.Option("--rules", help="Rules file (TOML); the shipped rules without it.")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the figures as JSON here.")] = None,
+    feedback_every: Annotated[float | None, typer.Option(
+        "--feedback-every", help="Run batch detection every this many hours of event time over the events before "
+        "that moment and push what it finds into the gate (the production loop); off without it.")] = None,
+    feedback_detectors: Annotated[str, typer.Option(
+        help="Comma-separated detectors the feedback loop runs.")] = "dense_block,lockstep_engagement",
+    feedback_lookback: Annotated[float | None, typer.Option(
+        help="Days of events each feedback round reads (all so far without it).")] = None,
 ) -> None:
     """Feed a dataset's sign-ups and engagements through the gate in time order; score against truth."""
     from civicshield.gate import Gate, load_rules
-    from civicshield.gate.replay import replay
+    from civicshield.gate.loop import FeedbackLoop
+    from civicshield.gate.replay import TALLIES, replay
 
+    loop = None
+    if feedback_every is not None:
+        loop = FeedbackLoop(every_s=feedback_every * 3600, detectors=tuple(d.strip() for d in feedback_detectors.split(",")
+                                                                         if d.strip()),
+                            lookback_s=None if feedback_lookback is None else feedback_lookback * 86400)
     with progress_bar("replay") as bar:
-        fig = replay(dataset, gate=Gate(rules=load_rules(rules)), progress=bar)
+        fig = replay(dataset, gate=Gate(rules=load_rules(rules)), progress=bar, loop=loop)
     t = Table(title=f"Gate replay of {dataset} (rules {fig.rules_version})")
-    for col in ("activity", "total", "stopped", "share"):
+    cols = ("activity", "total", "stopped", "share") + (("by gate rules", "by feedback") if loop else ())
+    for col in cols:
         t.add_column(col, justify="left" if col == "activity" else "right")
-    for name in ("genuine_signups", "spam_signups", "other_signups", "genuine_engagements", "farm_engagements",
-                 "other_engagements"):
+    for name in TALLIES:
         tally = getattr(fig, name)
-        t.add_row(name.replace("_", " "), f"{tally.total:,}", f"{tally.stopped:,}", f"{tally.share:.2%}")
+        row = [name.replace("_", " "), f"{tally.total:,}", f"{tally.stopped:,}", f"{tally.share:.2%}"]
+        if loop:
+            fb = fig.stopped_by_feedback[name]
+            row += [f"{tally.stopped - fb:,}", f"{fb:,}"]
+        t.add_row(*row)
     out.print(t)
+    if loop:
+        last = fig.feedback_rounds[-1] if fig.feedback_rounds else {"accounts": 0, "devices": 0, "prefixes": 0}
+        out.print(f"feedback: {len(fig.feedback_rounds)} rounds of {', '.join(loop.detectors)} every "
+                  f"{feedback_every:g} h; last round confirmed {last['accounts']:,} accounts, {last['devices']:,} "
+                  f"devices, {last['prefixes']:,} prefixes")
     if not fig.labelled:
         out.print("no truth/labels.jsonl: every account counts as genuine")
     out.print(f"targets (genuine <= 0.5% stopped, farm and spam >= 80%): {'met' if fig.meets_targets() else 'NOT met'}")
     if json_out:
         json_out.write_text(json.dumps(fig.to_dict(), indent=2))
-
 
 
 # --- report commands ---

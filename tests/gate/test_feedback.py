@@ -37,6 +37,18 @@ def test_footprint_keeps_devices_and_prefixes_that_are_the_farms_own(make_worksp
     assert c.prefixes == {"45.140.7"}  # not the campus NAT, not the family's home prefix
 
 
+def test_a_home_prefix_one_farm_account_used_is_not_the_farms(make_workspace):
+    # A drip-feed farm exits through residential proxies: each account on someone's home line.
+    drip = [f"drip-{i}" for i in range(5)]
+    logins = [_login(a, f"drip-phone-{i}", f"86.12{i}.9", i) for i, a in enumerate(drip)]
+    logins += [_login(a, "emu", "45.140.7", i) for i, a in enumerate(drip[:3])]  # three share the farm's proxy
+    ws = make_workspace(logins=logins)
+    c = footprint(ws, drip)
+    assert c.devices == {f"drip-phone-{i}" for i in range(5)} | {"emu"}
+    assert c.prefixes == {"45.140.7"}  # a neighbour signing up from 86.120.9 next is not challenged for it
+    assert footprint(ws, drip, prefix_min_accounts=1).prefixes == {"45.140.7"} | {f"86.12{i}.9" for i in range(5)}
+
+
 def test_sync_adds_then_drops_reinstated_and_the_gate_uses_it(make_workspace, state):
     farm, ws = _world(make_workspace)
     s = sync(state, footprint(ws, farm))

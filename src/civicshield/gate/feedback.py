@@ -5,7 +5,10 @@
   are *theirs*: a device any other account used, or a prefix where confirmed
   accounts are fewer than ``prefix_share`` of the accounts seen (a carrier or
   campus NAT), is left out, so feedback cannot turn a shared NAT into a
-  blocklist.  Reinstated accounts (appeals) leave the state on the next sync.
+  blocklist.  A prefix also needs ``prefix_min_accounts`` confirmed accounts:
+  residential proxies exit through real people's home lines, so the home
+  prefix one farm account used says nothing about the neighbours who sign
+  up from it next; a prefix several farm accounts share is the farm's own.  Reinstated accounts (appeals) leave the state on the next sync.
 * The gate's decision counters give the transparency figures: what the gate
   *prevented* (challenged or blocked at write time) next to what the case
   process *removed* afterwards.
@@ -41,30 +44,36 @@ class SyncSummary:
     removed: dict[str, int]
 
 
-def footprint(ws: Workspace, accounts: Iterable[str], prefix_share: float = 0.9) -> Confirmed:
+def footprint(ws: Workspace, accounts: Iterable[str], prefix_share: float = 0.9,
+              prefix_min_accounts: int = 3) -> Confirmed:
     """The confirmed accounts with the devices and prefixes only they use (see module doc)."""
+    with ws.events(read_only=True) as store:
+        return footprint_in(store, accounts, prefix_share, prefix_min_accounts)
+
+
+def footprint_in(store, accounts: Iterable[str], prefix_share: float = 0.9, prefix_min_accounts: int = 3) -> Confirmed:
+    """``footprint`` on an open event store."""
     accs = frozenset(a for a in accounts if a)
     if not accs:
         return Confirmed(accs)
-    with ws.events(read_only=True) as store:
-        parts = [sql for t, sql in _SEEN.items() if store.has(t)]
-        if not parts:
-            return Confirmed(accs)
-        store.con.register("_confirmed", pa.table({"acc": sorted(accs)}))
-        try:
-            seen = " UNION ALL ".join(parts)
+    parts = [sql for t, sql in _SEEN.items() if store.has(t)]
+    if not parts:
+        return Confirmed(accs)
+    store.con.register("_confirmed", pa.table({"acc": sorted(accs)}))
+    try:
+        seen = " UNION ALL ".join(parts)
 
-            def owned(col: str, share: float) -> frozenset[str]:
-                rows = store.rows(
-                    f"""SELECT {col}, count(DISTINCT acc) FILTER (WHERE acc IN (SELECT acc FROM _confirmed)) AS c,
-                               count(DISTINCT acc) AS n
-                        FROM ({seen}) WHERE coalesce({col}, '') <> '' GROUP BY {col}"""
-                )
-                return frozenset(k for k, c, n in rows if c and c / n >= share)
+        def owned(col: str, share: float, least: int = 1) -> frozenset[str]:
+            rows = store.rows(
+                f"""SELECT {col}, count(DISTINCT acc) FILTER (WHERE acc IN (SELECT acc FROM _confirmed)) AS c,
+                           count(DISTINCT acc) AS n
+                    FROM ({seen}) WHERE coalesce({col}, '') <> '' GROUP BY {col}"""
+            )
+            return frozenset(k for k, c, n in rows if c >= least and c / n >= share)
 
-            return Confirmed(accs, owned("device_id", 1.0), owned("ip_prefix", prefix_share))
-        finally:
-            store.con.unregister("_confirmed")
+        return Confirmed(accs, owned("device_id", 1.0), owned("ip_prefix", prefix_share, prefix_min_accounts))
+    finally:
+        store.con.unregister("_confirmed")
 
 
 def sync(state: GateState, confirmed: Confirmed) -> SyncSummary:

@@ -13,6 +13,12 @@ file/row/column errors.  Scoring:
 * stopped = challenged or blocked.  An account whose sign-up was blocked was
   never created, so its later engagements never reach the gate: they count
   as stopped with the reason ``account_not_created``.
+
+With a ``FeedbackLoop`` (``loop.py``) batch detection runs every few hours of
+event time over the events before that moment and its findings become the
+gate's confirmed sets.  What was stopped *only* by feedback (every reason a
+``confirmed_*`` one) is counted apart in ``stopped_by_feedback``, so the
+gate's own rules and the loop are reported separately.
 """
 
 from __future__ import annotations
@@ -27,13 +33,25 @@ from pathlib import Path
 from civicshield.contract import engagement_key
 from civicshield.errors import DataError
 from civicshield.gate.core import Gate
-from civicshield.gate.model import Engagement, Signup
+from civicshield.gate.feedback import sync
+from civicshield.gate.loop import TABLES as LOOP_TABLES
+from civicshield.gate.loop import FeedbackLoop
+from civicshield.gate.model import Engagement, Signup, Verdict
 from civicshield.progress import Progress, no_progress
 from civicshield.workspace import Workspace
 
 BATCH = 200  # engagements per state round trip, as a busy HTTP endpoint would batch them
 GENUINE_MAX = 0.005
 FARM_MIN = 0.80
+REPLAY_TABLES = ("accounts", "signups", "engagements")
+FEEDBACK_CODES = frozenset({"confirmed_account", "confirmed_device", "confirmed_prefix"})
+TALLIES = ("genuine_signups", "spam_signups", "other_signups", "genuine_engagements", "farm_engagements",
+           "other_engagements")
+
+
+def by_feedback_only(v: Verdict) -> bool:
+    """Stopped, and every reason came from feedback (none of the gate's own rules fired)."""
+    return v.stopped and bool(v.reasons) and all(r.code in FEEDBACK_CODES for r in v.reasons)
 
 
 @dataclass
@@ -61,6 +79,8 @@ class ReplayFigures:
     decisions: Counter = field(default_factory=Counter)  # "endpoint:decision" -> n
     reasons: Counter = field(default_factory=Counter)  # "endpoint:code" -> n
     genuine_reasons: Counter = field(default_factory=Counter)  # what stopped genuine activity
+    stopped_by_feedback: Counter = field(default_factory=Counter)  # tally name -> stopped by feedback alone
+    feedback_rounds: list = field(default_factory=list)  # one dict per batch-detection round
     labelled: bool = False
     seconds: float = 0.0
     rules_version: str = ""
@@ -74,12 +94,19 @@ class ReplayFigures:
                 and (self.spam_signups.total == 0 or self.spam_signups.share >= FARM_MIN)
                 and (self.farm_engagements.total == 0 or self.farm_engagements.share >= FARM_MIN))
 
+    def by_rules(self, name: str) -> float:
+        """Share of a tally stopped by the gate's own rules (feedback-only stops left out)."""
+        t = getattr(self, name)
+        return (t.stopped - self.stopped_by_feedback[name]) / t.total if t.total else 0.0
+
     def to_dict(self) -> dict:
-        d = {k: v for k, v in asdict(self).items() if not isinstance(v, dict | Counter)}
-        for k in ("genuine_signups", "spam_signups", "other_signups", "genuine_engagements", "farm_engagements",
-                  "other_engagements"):
+        d = {k: v for k, v in asdict(self).items() if not isinstance(v, dict | Counter | list)}
+        for k in TALLIES:
             t = getattr(self, k)
-            d[k] = {"total": t.total, "stopped": t.stopped, "share": round(t.share, 5)}
+            fb = self.stopped_by_feedback[k]
+            d[k] = {"total": t.total, "stopped": t.stopped, "share": round(t.share, 5),
+                    "stopped_by_feedback": fb, "stopped_by_rules": t.stopped - fb}
+        d["feedback_rounds"] = list(self.feedback_rounds)
         d["decisions"] = dict(self.decisions)
         d["reasons"] = dict(self.reasons)
         d["genuine_reasons"] = dict(self.genuine_reasons)
@@ -129,9 +156,10 @@ def _events(ws: Workspace) -> list[tuple[Signup | Engagement, str | None]]:
     return [(e, acc) for _, _, e, acc in out]
 
 
-def _ingest_replay_tables(dataset: Path, view: Path, ws: Workspace) -> None:
-    """Ingest only what a replay reads (election, accounts, signups, engagements):
-    a problem in an unrelated table must not stop a replay.  The files are
+def _ingest_replay_tables(dataset: Path, view: Path, ws: Workspace, tables: tuple[str, ...]) -> None:
+    """Ingest only what a replay reads (election, accounts, signups, engagements,
+    and what the feedback loop's detectors read): a problem in an unrelated
+    table must not stop a replay.  The files are
     linked into a view folder; errors name the user's own files."""
     from civicshield.ingest import ingest_dataset
     from civicshield.ingest.files import find_tables
@@ -140,7 +168,7 @@ def _ingest_replay_tables(dataset: Path, view: Path, ws: Workspace) -> None:
     view.mkdir()
     if (dataset / "election.toml").exists():
         (view / "election.toml").symlink_to((dataset / "election.toml").resolve())
-    for table in ("accounts", "signups", "engagements"):
+    for table in tables:
         for tf in layout.files.get(table, ()):
             (view / tf.path.name).symlink_to(tf.path.resolve())
     try:
@@ -150,44 +178,66 @@ def _ingest_replay_tables(dataset: Path, view: Path, ws: Workspace) -> None:
 
 
 def replay(dataset: str | Path, *, gate: Gate | None = None, workspace: Workspace | None = None,
-           progress: Progress | None = None) -> ReplayFigures:
+           progress: Progress | None = None, loop: FeedbackLoop | None = None) -> ReplayFigures:
     """Feed ``dataset``'s sign-ups and engagements through ``gate`` (a fresh
-    in-process gate with the shipped rules by default) and score them."""
+    in-process gate with the shipped rules by default) and score them; with
+    ``loop``, batch detection feeds the gate as it would in production."""
     progress = progress or no_progress
     dataset = Path(dataset)
     gate = gate or Gate()
     with tempfile.TemporaryDirectory(prefix="cs-replay-") as tmp:
         ws = workspace or Workspace(Path(tmp) / "ws").ensure()
         if workspace is None:
-            _ingest_replay_tables(dataset, Path(tmp) / "view", ws)
-        events = _events(ws)
+            tables = REPLAY_TABLES + (LOOP_TABLES if loop else ())
+            _ingest_replay_tables(dataset, Path(tmp) / "view", ws, tuple(dict.fromkeys(tables)))
+        return _run(dataset, gate, ws, _events(ws), progress, loop, Path(tmp))
+
+
+def _run(dataset: Path, gate: Gate, ws: Workspace, events: list, progress: Progress, loop: FeedbackLoop | None,
+         scratch: Path) -> ReplayFigures:
     labelled, fake, account_kinds = _truth(dataset)
     fig = ReplayFigures(labelled=labelled, rules_version=gate.rules.version)
     not_created: set[str] = set()
     pending: list[Engagement] = []
 
-    def eng_class(e: Engagement) -> Tally:
+    def eng_class(e: Engagement) -> str:
         if engagement_key(e.actor_id, e.action, e.target_id) in fake:
-            return fig.farm_engagements
-        return fig.other_engagements if e.actor_id in account_kinds else fig.genuine_engagements
+            return "farm_engagements"
+        return "other_engagements" if e.actor_id in account_kinds else "genuine_engagements"
+
+    def score(endpoint: str, name: str, v: Verdict) -> None:
+        getattr(fig, name).add(v.stopped)
+        fig.stopped_by_feedback[name] += by_feedback_only(v)
+        fig.decisions[f"{endpoint}:{v.decision}"] += 1
+        for r in v.reasons:
+            fig.reasons[f"{endpoint}:{r.code}"] += 1
+            if v.stopped and name.startswith("genuine"):
+                fig.genuine_reasons[f"{endpoint}:{r.code}"] += 1
 
     def drain() -> None:
         for e, v in zip(pending, gate.engagements(pending), strict=True):
-            tally = eng_class(e)
-            tally.add(v.stopped)
-            fig.decisions[f"engagement:{v.decision}"] += 1
-            for r in v.reasons:
-                fig.reasons[f"engagement:{r.code}"] += 1
-                if v.stopped and tally is fig.genuine_engagements:
-                    fig.genuine_reasons[f"engagement:{r.code}"] += 1
+            score("engagement", eng_class(e), v)
         pending.clear()
+
+    def feedback(at: float) -> None:
+        t = time.perf_counter()
+        confirmed = loop.confirmed_before(ws, at, scratch)
+        sync(gate.state, confirmed)
+        fig.feedback_rounds.append({"at": at, "accounts": len(confirmed.accounts), "devices": len(confirmed.devices),
+                                    "prefixes": len(confirmed.prefixes), "seconds": round(time.perf_counter() - t, 2)})
 
     t0 = time.perf_counter()
     n = len(events)
+    next_round = (events[0][0].at // loop.every_s + 1) * loop.every_s if loop and events else float("inf")
     for i, (ev, account) in enumerate(events):
+        if ev.at >= next_round:
+            drain()
+            at = ev.at // loop.every_s * loop.every_s  # the latest round due: it sees everything before it
+            feedback(at)
+            next_round = at + loop.every_s
         if isinstance(ev, Engagement):
             if ev.actor_id in not_created:
-                eng_class(ev).add(True)
+                getattr(fig, eng_class(ev)).add(True)
                 fig.reasons["engagement:account_not_created"] += 1
                 continue
             pending.append(ev)
@@ -197,13 +247,7 @@ def replay(dataset: str | Path, *, gate: Gate | None = None, workspace: Workspac
         drain()
         v = gate.signup(ev)
         kinds = account_kinds.get(account, set()) if account else {"(no account)"}
-        tally = (fig.spam_signups if "spam_signup" in kinds else fig.other_signups if kinds else fig.genuine_signups)
-        tally.add(v.stopped)
-        fig.decisions[f"signup:{v.decision}"] += 1
-        for r in v.reasons:
-            fig.reasons[f"signup:{r.code}"] += 1
-            if v.stopped and tally is fig.genuine_signups:
-                fig.genuine_reasons[f"signup:{r.code}"] += 1
+        score("signup", "spam_signups" if "spam_signup" in kinds else "other_signups" if kinds else "genuine_signups", v)
         if v.decision == "block" and account:
             not_created.add(account)
         if i % 5000 == 0:
