@@ -40,6 +40,7 @@ def test_demo_end_to_end(tmp_path):
     kinds = {(k["kind"], k["entity"]) for k in figures["kinds"]}
     assert ("coordinated_network", "account") in kinds and ("election_content", "post") in kinds
     assert res.evaluation.score("coordinated_network", "account").f1 >= 0.9
+    assert res.evaluation.score("election_misinformation", "post").f1 >= 0.95  # the scenario's fact-checks
     lines = (out / "findings.jsonl").read_text().splitlines()
     assert lines and all(json.loads(line)["kind"] for line in lines)
     html = res.html.read_text(encoding="utf-8")

@@ -16,6 +16,8 @@ from pathlib import Path
 from civicshield.detect import detect
 from civicshield.errors import CivicshieldError
 from civicshield.evaluate import Evaluation, evaluate_files
+from civicshield.factchecks import FILE_NAME as FACTCHECKS
+from civicshield.factchecks import read_factchecks, write_factchecks
 from civicshield.findings import export_findings, iter_findings
 from civicshield.html import render
 from civicshield.ingest import ingest_dataset
@@ -77,6 +79,9 @@ def run_demo(out_dir: Path, seed: int = 7, accounts: int = 5000, progress: Progr
     progress("demo: ingest", 1, 5)
     ingest_dataset(dataset, ws, progress=progress)
     progress("demo: detect", 2, 5)
+    # The scenario's claims stand for a fact-checking partner's database: one
+    # verdict per claim, which the misinformation detector matches posts against.
+    write_factchecks(ws.path / FACTCHECKS, read_factchecks(dataset / "truth" / "claims.jsonl"))
     results = detect(ws)
     progress("demo: evaluate", 3, 5)
     findings_path = out_dir / "findings.jsonl"
