@@ -37,6 +37,9 @@ ORGANIC = {
     "o3": "Ce a spus de fapt Elena Lasconi la dezbatere? Am pus tot clipul, judecați singuri",
     "o4": "The first round of the presidential election is on November 24, polling stations open at 7",
     "o5": "Secțiile de votare se deschid la ora 7 și se închid la ora 21",  # repeats a claim rated true
+    # quoting the claim to refute it is not repeating it
+    "o6": "FALS! Turul 1 al alegerilor prezidențiale NU a fost mutat pe 1 decembrie, spune AEP",
+    "o7": "Not true: the first round of the presidential election was NOT moved to December 1",
 }
 
 

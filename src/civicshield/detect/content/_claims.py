@@ -53,12 +53,14 @@ class ClaimMatcher:
     def __init__(self, claims: Sequence[CheckedClaim], threshold: float = 0.5):
         self.threshold = threshold
         self.claims = {c.claim: c for c in claims}
-        self._variants: list[tuple[str, str, frozenset[str]]] = []  # (claim, raw text, word set)
+        # (claim, raw text, word set, refutation words the claim itself uses)
+        self._variants: list[tuple[str, str, frozenset[str], frozenset[str]]] = []
         for c in claims:
             for t in dict.fromkeys(c.texts()):
-                words = frozenset(content_text(t).split())
+                folded = content_text(t)
+                words = frozenset(folded.split())
                 if len(words) >= MIN_WORDS:
-                    self._variants.append((c.claim, t, words))
+                    self._variants.append((c.claim, t, words, frozenset(_has(folded, _DEBUNK))))
         # Candidates are looked up a little below the threshold: LSH misses
         # pairs near it, the exact check below drops the extra ones.
         self._lsh = MinHashLSH(threshold=max(0.1, threshold * 0.8), num_perm=NUM_PERM)
@@ -95,11 +97,13 @@ class ClaimMatcher:
         best: dict[str, Match] = {}
         for d, variants in candidates.items():
             words = frozenset(keys[d].split())
+            debunks = set(_has(keys[d], _DEBUNK))
             scored = []
             for v in variants:
-                claim, raw, vw = self._variants[v]
+                claim, raw, vw, own = self._variants[v]
                 j = len(words & vw) / len(words | vw)
-                if j >= self.threshold:
+                # a post quoting the claim to refute it ("FALS: ...") is not a repeat
+                if j >= self.threshold and not debunks - own:
                     scored.append((-j, claim, raw))
             if scored:
                 j, claim, raw = min(scored)
@@ -140,6 +144,10 @@ _MARKERS = ("atentie", "distribuiti", "share", "deja", "already", "confirmat", "
             "said", "kijelentette", "figyelem", "oficial", "officially", "hivatalos", "nu zic eu", "stiati", "breaking",
             "umflat", "inflated", "felfujt", "stabilit", "fixed", "eldolt", "fals", "fake", "mar a")
 _QUOTE = re.compile(r"[\"„“”«»']")
+# Words of a post that refutes the claim it quotes (folded; ro, en, hu).
+_DEBUNK = ("fals", "falsa", "dezinformare", "manipulare", "nu e adevarat", "nu este adevarat", "fake news", "hoax",
+           "debunk", "not true", "is false", "misinformation", "disinformation", "fact check", "alhir", "nem igaz",
+           "dezinformacio", "tenyellenorzes")
 
 
 def _has(words: str, stems: Sequence[str]) -> list[str]:
