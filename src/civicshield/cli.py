@@ -988,7 +988,7 @@ def serve(
 @users_app.command("add")
 def users_add(
     name: str,
-    role: Annotated[str, typer.Option("--role", help="analyst, moderator, lead, auditor or liaison.")],
+    role: Annotated[str, typer.Option("--role", help="analyst, moderator, lead, auditor, liaison or factchecker.")],
     password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True,
                                           envvar="CIVICSHIELD_PASSWORD", help="At least 12 characters.")],
     workspace: Workspace_ = Path("workspace"),
