@@ -41,6 +41,10 @@ def test_inflections_acronyms_and_namesakes(election):
         "Sondajele zic că Georgescu intră în turul doi": True,
         "PSD a depus lista": True,
         "La mulți ani, Andrei Georgescu!": False,  # another Georgescu
+        "Georgescu Președinte!": True,  # a slogan: "Președinte" is no given name
+        "Votați Georgescu în turul doi": True,  # a capitalised verb before the surname
+        "Azi Lasconi a vorbit la Cluj": True,
+        "Maria Lasconi e vecina mea": False,  # another Lasconi
         "Un inel de aur pentru psd-ul meu": False,  # lower-case acronym
         "Vota o pizza": False,  # 'vot' is too short to inflect
     }

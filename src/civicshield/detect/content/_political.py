@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from civicshield.election import Election
+from civicshield.names import given_names
 from civicshield.text import content_text, fold
 
 # Weights: a full candidate or party name settles the question on its own,
@@ -119,6 +120,7 @@ class PoliticalMatcher:
         self._first_names = {c.id: {fold(w) for n in (c.name, *c.aliases) for w in n.split()[:-1]}
                              for c in election.candidates}
         self._own_words = {c.id: {fold(w) for n in (c.name, *c.aliases) for w in n.split()} for c in election.candidates}
+        self._given = given_names(tuple(election.languages))
         self._acronyms = {content_text(a): a for p in election.parties for a in p.aliases
                           if a.isupper() and len(a) <= 6}
         self._tag_cache: dict[str, tuple[Term, ...]] = {}
@@ -146,20 +148,28 @@ class PoliticalMatcher:
         return tuple(dict.fromkeys(out))
 
     def _namesake(self, term: Term, text: str) -> bool:
-        """The surname follows, after a space only, a given name other than
-        the candidate's own: another person of the same family name.  Or it
-        is itself followed by a capitalised word that is none of the
-        candidate's names: a given name of someone else ("Dan Brown" when
-        the candidate is Nicușor Dan; "Kelemen Hunor" stays the candidate).
-        Capitalised words only ("Andrei"); "Românie! Georgescu" and
-        all-capitals text are not names."""
+        """Another person with the candidate's surname:
+
+        - the surname follows, after a space only, a given name other than
+          the candidate's own ("Andrei Georgescu"; but "Votați Georgescu" is
+          the candidate: "Votați" is no given name);
+        - or the surname is itself a given name and is followed by a
+          capitalised word that is none of the candidate's names ("Dan
+          Brown" when the candidate is Nicușor Dan; "Kelemen Hunor" stays
+          the candidate, and "Georgescu Președinte" too, since Georgescu is
+          no given name).
+
+        Given names come from ``civicshield.names`` (the election's languages
+        and English).  Capitalised words only; all-capitals text is not names."""
         firsts = self._first_names.get(term.ref, set())
         own = self._own_words.get(term.ref, set())
         for m in _NAME_PAIR.finditer(text):
             prev, word = m.group(1), m.group(2)
-            if fold(word).startswith(term.text) and prev.istitle() and fold(prev) not in firsts:
+            if (fold(word).startswith(term.text) and prev.istitle() and fold(prev) not in firsts
+                    and fold(prev) in self._given):
                 return True
-            if fold(prev) == term.text and prev.istitle() and word.istitle() and fold(word) not in own:
+            if (fold(prev) == term.text and term.text in self._given and prev.istitle() and word.istitle()
+                    and fold(word) not in own):
                 return True
         return False
 

@@ -61,5 +61,5 @@ DETECTOR = Detector(
     params=PARAMS,
     run=run,
     limits="Term matching on election.toml only: a post about the election that names no candidate, party or "
-    "keyword is missed; a capitalised word before a candidate's surname reads as a namesake.",
+    "keyword is missed; a given name (Faker's lists) next to a candidate's surname reads as a namesake.",
 )
