@@ -89,9 +89,14 @@ def test_a_lead_about_known_accounts_joins_their_case(store, make_workspace):
     put_findings(ws, {"c": [finding("coordinated_network", "coordination", accounts=["n1", "n2"], network="a")]})
     intake(store, ws, LEAD)
     (known,) = review.list_cases(store, LEAD)
+    review.assign(store, LEAD, known.id)
+    review.decide(store, LEAD, known.id, "dismiss", "Looked organic at the time.")
     got = lead(store, accounts=["n2", "n9"])
     done = lead_intake.lead_to_case(store, LEAD, got.id, ws)
     assert done.case_id == known.id
+    assert review.get_case(store, LEAD, known.id).summary.status == "open"  # the authority's lead reopens it
+    (reopened,) = audit.read(store, LEAD, event="case.reopened")
+    assert reopened["payload"] == {"was": "dismissed", "why": f"lead {got.id}"}
     assert len(review.list_cases(store, LEAD)) == 1
     with store.reader() as s:
         ents = set(s.execute(sa.select(CaseEntity.eid).where(CaseEntity.case_id == known.id,

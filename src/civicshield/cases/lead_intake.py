@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from civicshield.cases import audit
 from civicshield.cases.errors import NotFound
-from civicshield.cases.intake import snapshot_evidence
+from civicshield.cases.intake import REOPEN_ON_NEW_FINDINGS, snapshot_evidence
 from civicshield.cases.models import Case, CaseEntity, utcnow
 from civicshield.cases.priority import SEVERITY, majority_language, priority, proximity, queue_name
 from civicshield.cases.requests import Lead, LeadInfo, claim_open, lead_info
@@ -18,8 +18,9 @@ LEAD_KIND = "authority_lead"
 
 
 def lead_to_case(store, actor: Actor, lead_id: int, workspace=None, now: dt.datetime | None = None) -> LeadInfo:
-    """Intake of the lead's accounts: they join the oldest open case already
-    about any of them, or else a new case (kind ``authority_lead``, not an
+    """Intake of the lead's accounts: they join the oldest case (not merged)
+    already about any of them, which is reopened if it was closed, as intake
+    does on new findings; or else a new case (kind ``authority_lead``, not an
     automated detection).  With ``workspace``, the accounts' current rows are
     snapshotted as evidence and give the case its reach and language."""
     require(actor, "authority.lead.handle")
@@ -47,6 +48,10 @@ def lead_to_case(store, actor: Actor, lead_id: int, workspace=None, now: dt.date
                 CaseEntity.case_id == case.id, CaseEntity.etype == "account")).scalars())
             added = [a for a in names if a not in have]
             case.updated_at = utcnow()  # moves the version: a reviewer acting on the old view is stopped
+            if case.status in REOPEN_ON_NEW_FINDINGS:
+                old, case.status, case.assignee = case.status, "open", None
+                s.flush()
+                audit.record(s, actor, "case.reopened", f"case:{case.id}", {"was": old, "why": f"lead {lead_id}"})
         else:
             reach = sum(int(accounts_rows.get(a, {}).get("follower_count") or 0) for a in names)
             lang = majority_language((), (accounts_rows.get(a, {}).get("language") for a in names))
