@@ -105,3 +105,21 @@ def test_cli(make_workspace):
     assert r.exit_code == 0 and "not about the election" in r.output
     r = CliRunner().invoke(app, ["search-notice", " ", "-w", str(ws.path)])
     assert r.exit_code == 2 and "query" in r.output
+
+
+def test_the_served_gate_gets_the_election_from_its_configuration(tmp_path, monkeypatch):
+    """``gate serve --election`` hands the file to each worker through the
+    environment; a broken election file fails before serving."""
+    from civicshield.gate import app as gate_app
+
+    toml = tmp_path / "election.toml"
+    toml.write_text('id = "x"\ncountry = "RO"\nname = "X"\nrounds = ["2024-11-24"]\nkeywords = ["alegeri"]\n'
+                    'authority_name = "AEP"\nauthority_url = "https://www.roaep.ro/"\n', encoding="utf-8")
+    monkeypatch.setenv("CIVICSHIELD_GATE_CONFIG", json.dumps({"redis": None, "rules": None, "shadow": None,
+                                                              "prefix": "cs:gate:", "election": str(toml)}))
+    c = TestClient(gate_app.app_from_env())
+    assert c.post("/v1/search-notice", json={"query": "alegeri"}).json()["url"] == "https://www.roaep.ro/"
+    bad = tmp_path / "bad.toml"
+    bad.write_text('id = "x"\n', encoding="utf-8")
+    with pytest.raises(DataError, match="country|name|rounds"):
+        gate_app.serve(election_path=bad, port=0)

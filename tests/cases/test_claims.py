@@ -180,3 +180,18 @@ def test_import_of_a_partner_database(store, ws, tmp_path):
     assert out.matched_posts == len(REPEATS)
     assert {p for _, p, _ in _actions(store)} == set(REPEATS)
     assert [c.key for c in claims.list_claims(store, FACTCHECKER, status="checked")] == ["claim-1"]
+
+
+def test_statements_of_reasons_of_every_policy_action_validate(store, ws, tmp_path):
+    from civicshield.cases.sor import export_statements
+
+    claims.intake_claims(store, ws, ANALYST)
+    c = _claim_of(store, "r1")
+    claims.give_verdict(store, ws, FACTCHECKER, c.id, "misleading", "https://factual.ro/a")
+    out = export_statements(store, actor("lead"), tmp_path / "sor")
+    assert out.statements == 2 * len(REPEATS)
+    with store.reader() as s:
+        bodies = [st.body for st in s.execute(sa.select(Statement)).scalars()]
+    assert {tuple(b["decision_visibility"]) for b in bodies} == {("DECISION_VISIBILITY_CONTENT_LABELLED",),
+                                                                ("DECISION_VISIBILITY_CONTENT_DEMOTED",)}
+    assert all("rated misleading" in b["decision_facts"] and "factual.ro" in b["decision_facts"] for b in bodies)
