@@ -92,9 +92,12 @@ def intake_claims(store, workspace, actor: Actor) -> dict:
             "AND lower(reason) LIKE '%misinfo%' GROUP BY target_id")} if ev.has("reports") else {}
         tags = dict(ev.rows("SELECT post_id, hashtags FROM posts")) if posts["post_id"] else {}
     political = PoliticalMatcher(election)
+    # one vectorised pass keeps only posts that may name an election term (or
+    # carry hashtags, which the text pass does not see) for the Python checks
+    maybe = political.candidates(posts["text"]) if posts["post_id"] else []
     cands: list[tuple[int, str]] = []
     for i, (pid, text) in enumerate(zip(posts["post_id"], posts["text"], strict=True)):
-        if not text:
+        if not text or not (maybe[i] or tags.get(pid) or pid in reported):
             continue
         flagged = bool(claim_signals(text))
         if not (flagged or pid in reported):
