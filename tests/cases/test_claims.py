@@ -149,8 +149,19 @@ def test_a_revised_verdict_reverses_what_it_no_longer_calls_for(store, ws):
     claims.give_verdict(store, ws, FACTCHECKER, c.id, "false", "https://factual.ro/a")
     out = claims.give_verdict(store, ws, FACTCHECKER, c.id, "true", "https://factual.ro/b")
     assert out.reversed == len(REPEATS) and _actions(store) == set()
+    # revised back: the withdrawn actions return; one reversed on appeal stays reversed
+    from civicshield.cases.enforce import reinstate
+
     with store.reader() as s:
-        assert [f.verdict for f in s.execute(sa.select(FactCheck).order_by(FactCheck.id)).scalars()] == ["false", "true"]
+        appealed = s.execute(sa.select(Action.id).where(Action.target_id == "r1")).scalar_one()
+    claims.give_verdict(store, ws, FACTCHECKER, c.id, "false", "https://factual.ro/c")
+    assert _actions(store) == {("remove_post", p, "") for p in REPEATS}
+    reinstate(store, actor("lead"), "Appeal upheld: satire account.", action_ids=[appealed])
+    claims.give_verdict(store, ws, FACTCHECKER, c.id, "false", "https://factual.ro/d")
+    assert _actions(store) == {("remove_post", p, "") for p in REPEATS if p != "r1"}
+    with store.reader() as s:
+        assert [f.verdict for f in s.execute(sa.select(FactCheck).order_by(FactCheck.id)).scalars()] == [
+            "false", "true", "false", "false"]
 
 
 @pytest.mark.parametrize("verdict,url,translations,msg", [

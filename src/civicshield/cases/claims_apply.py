@@ -29,6 +29,7 @@ from civicshield.factchecks import CheckedClaim, actions_for
 
 _PUID_NS = uuid.UUID("6f1d8a52-51b4-4e0c-9a57-6b0f3c8e2d11")  # the same namespace as enforce: one PUID per action
 KIND = "election_misinformation"
+REVISED = "verdict revised to"
 
 
 @dataclass
@@ -110,7 +111,7 @@ def apply_actions(s: Session, actor: Actor, claims: list[Claim], posts: dict[str
         for key, a in sorted(existing.items()):
             if a.case_id == c.case_id and a.status == "active" and key not in keep:
                 a.status, a.reversed_at, a.reversed_by = "reversed", now, actor.name
-                a.reversal_reason = f"verdict revised to {c.verdict}"
+                a.reversal_reason = f"{REVISED} {c.verdict}"
                 s.flush()
                 audit.record(s, actor, "action.reversed", f"case:{c.case_id}",
                              {"action_id": a.id, "kind": a.kind, "target": a.target_id, "detail": a.detail,
@@ -120,6 +121,17 @@ def apply_actions(s: Session, actor: Actor, claims: list[Claim], posts: dict[str
             for kind, detail in wanted:
                 key = (kind, m.post_id, detail)
                 prior = existing.get(key)
+                if prior is not None and prior.status != "active" and prior.case_id == c.case_id \
+                        and (prior.reversal_reason or "").startswith(REVISED):
+                    # withdrawn by an earlier revision, called for again: back in force (an appeal's reversal is not)
+                    prior.status, prior.reversed_at, prior.reversed_by, prior.reversal_reason = "active", None, None, None
+                    prior.at = now
+                    s.flush()
+                    audit.record(s, actor, "action.applied", f"case:{c.case_id}",
+                                 {"action_id": prior.id, "kind": kind, "target": m.post_id, "detail": detail,
+                                  "claim": c.key, "verdict": c.verdict, "restored": True})
+                    out.applied += 1
+                    continue
                 if prior is not None:
                     if prior.status == "active":
                         out.already_applied += 1
