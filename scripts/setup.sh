@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 PY=${PY:-python3}
 need_apt=(pkg-config libicu-dev g++ redis-server postgresql chromium poppler-utils nodejs)
 # (Debian packages are added here as capabilities need them.)
+# The Spark engine (the 'spark' extra) needs a Java runtime: the machine's if it has one.
+java -version >/dev/null 2>&1 || need_apt+=(openjdk-17-jre-headless)
 if [ ${#need_apt[@]} -gt 0 ]; then
   missing=()
   for p in "${need_apt[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
@@ -21,7 +23,7 @@ fi
 
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[dev]'
+.venv/bin/python -m pip install -q -e '.[dev,spark]'
 # The console's front-end libraries come from npm at set-up (never vendored into the repo).
 # Debian ships npm apart from nodejs; NodeSource's nodejs bundles it (and conflicts with Debian's npm).
 if ! command -v npm >/dev/null; then

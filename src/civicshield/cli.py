@@ -122,28 +122,42 @@ def detect(
     param: Annotated[
         list[str] | None, typer.Option("--param", help="Override a parameter: DETECTOR.NAME=VALUE (repeatable).")
     ] = None,
+    engine: Annotated[str, typer.Option(help="duckdb (the workspace) or spark (a Parquet dataset, see docs/spark.md).")] = "duckdb",
+    input_dir: Annotated[str | None, typer.Option("--input", help="Spark: Parquet dataset folder, a path or a Hadoop URI.")] = None,
+    out_file: Annotated[Path, typer.Option("--out", help="Spark: findings export (JSONL) to write.")] = Path("findings.jsonl"),
+    master: Annotated[str, typer.Option(help="Spark: the master URL.")] = "local[*]",
 ) -> None:
-    """Run the detectors over the workspace and store their findings."""
+    """Run the detectors over the workspace and store their findings (or, with
+    --engine spark, over a Parquet dataset into a findings export)."""
     from civicshield.detect import detect as run_detect
+    from civicshield.detect.spark_runner import detect_spark
     from civicshield.workspace import open_workspace
 
+    if engine not in ("duckdb", "spark") or (engine == "spark") != (input_dir is not None):
+        _fail(CivicshieldError("--engine is duckdb (with --workspace) or spark (with --input PARQUET_DIR)"))
     t = Table(title="Detectors")
     t.add_column("detector")
     t.add_column("findings", justify="right")
     t.add_column("note")
     try:
         with progress_bar("detect") as bar:
-            results = run_detect(
-                open_workspace(workspace),
-                only=only,
-                params=_parse_params(param or []),
-                on_start=lambda name: bar.step(f"detect: {name}"),
-            )
+            if engine == "spark":
+                results = detect_spark(input_dir, out_file, only=only, params=_parse_params(param or []), master=master,
+                                       on_start=lambda name: bar.step(f"detect (spark): {name}"))
+            else:
+                results = run_detect(
+                    open_workspace(workspace),
+                    only=only,
+                    params=_parse_params(param or []),
+                    on_start=lambda name: bar.step(f"detect: {name}"),
+                )
     except (CivicshieldError, KeyError) as e:
         _fail(e)
     for r in results:
         t.add_row(r.detector, "-" if r.skipped else str(len(r.findings)), f"skipped: {r.skipped}" if r.skipped else "")
     out.print(t)
+    if engine == "spark":
+        out.print(f"wrote the findings to {out_file}")
 
 
 @app.command("detectors")

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from civicshield.errors import DataError
@@ -44,15 +44,28 @@ def iter_findings(workspace: Workspace) -> Iterator[dict]:
                 yield {k: row[k] for k in EXPORT_FIELDS}
 
 
+def export_row(row: dict) -> dict:
+    """``Finding.to_row()`` in the export's shape, the evidence exactly as a
+    workspace would store and read it back."""
+    evidence = json.loads(json.dumps(row["evidence"], ensure_ascii=False, sort_keys=True, default=str))
+    return {**{k: row[k] for k in EXPORT_FIELDS}, "evidence": evidence,
+            "first_seen": _iso(row["first_seen"]), "last_seen": _iso(row["last_seen"])}
+
+
 def export_findings(workspace: Workspace, out: Path) -> int:
     """Write every finding as one JSON line; the file appears whole or not at all."""
+    return write_export(iter_findings(workspace), out)
+
+
+def write_export(rows: Iterable[dict], out: Path) -> int:
+    """Export-shaped rows as JSON lines; the file appears whole or not at all."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
     n = 0
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for row in iter_findings(workspace):
+            for row in rows:
                 fh.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
                 n += 1
         os.replace(tmp, out)
