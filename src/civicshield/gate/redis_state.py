@@ -64,6 +64,10 @@ class RedisState:
                                       retry_on_timeout=False, health_check_interval=0)
         self._sha: str | None = None
         self._down_until = 0.0
+        # The decision path talks over one connection of its own, bypassing the
+        # client's pool and command wrappers (about half the client-side cost of
+        # a round trip).  A gate process decides on one thread, so one is enough.
+        self._conn = self.r.connection_pool.make_connection()
 
     # -- failure handling -------------------------------------------------
     def _call(self, fn):
@@ -74,16 +78,21 @@ class RedisState:
         except _DOWN as e:
             self._down_until = time.monotonic() + self.retry_s
             self.r.connection_pool.disconnect()
+            self._conn.disconnect()  # it reconnects on its next command
             raise StateUnavailable(f"Redis at {self.url}: {e}") from e
 
-    def _eval(self, payload: str) -> list:
+    def _evalsha(self, payload: bytes) -> bytes:
+        self._conn.send_command("EVALSHA", self._sha, 0, self.prefix, payload)
+        return self._conn.read_response()
+
+    def _eval(self, payload: bytes) -> bytes:
         if self._sha is None:
             self._sha = self.r.script_load(_SCRIPT)
         try:
-            return self.r.evalsha(self._sha, 0, self.prefix, payload)
+            return self._evalsha(payload)
         except redis.exceptions.NoScriptError:
             self._sha = self.r.script_load(_SCRIPT)  # Redis restarted and lost its script cache
-            return self.r.evalsha(self._sha, 0, self.prefix, payload)
+            return self._evalsha(payload)
 
     # -- GateState --------------------------------------------------------
     def run(self, ops: list[Op | None]) -> list:
