@@ -131,5 +131,24 @@ def test_the_loop_refuses_bad_settings():
 
     for bad in ({"every_s": 10}, {"detectors": ("no_such_detector",)}, {"every_s": DAY, "lookback_s": 3600},
                 {"detectors": ()}):
-        with pytest.raises((ParameterError, KeyError)):
+        with pytest.raises(ParameterError):
             FeedbackLoop(**bad)
+
+
+def test_replay_command_runs_the_loop_and_reports_feedback_apart(drip, tmp_path):
+    from typer.testing import CliRunner
+
+    from civicshield.cli import app
+
+    out = tmp_path / "fig.json"
+    res = CliRunner().invoke(app, ["gate", "replay", str(drip), "--feedback-every", "24", "--feedback-lookback", "10",
+                                   "--json", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "by feedback" in res.output and "rounds of dense_block, lockstep_engagement every 24 h" in res.output
+    fig = json.loads(out.read_text())
+    farm = fig["farm_engagements"]
+    assert farm["stopped"] > 0 and farm["stopped_by_feedback"] == farm["stopped"] and farm["stopped_by_rules"] == 0
+    assert fig["genuine_engagements"]["stopped"] == 0 and len(fig["feedback_rounds"]) >= DAYS - 1
+    bad = CliRunner().invoke(app, ["gate", "replay", str(drip), "--feedback-every", "24",
+                                   "--feedback-detectors", "no_such_detector"])
+    assert bad.exit_code == 2 and "no_such_detector" in bad.output

@@ -56,7 +56,10 @@ class FeedbackLoop:
         if not self.detectors:
             raise ParameterError("The feedback loop needs at least one detector.")
         for name in self.detectors:
-            get(name)  # an unknown name fails here, before the replay starts
+            try:
+                get(name)  # an unknown name fails here, before the replay starts
+            except KeyError as e:
+                raise ParameterError(f"The feedback loop cannot run {name!r}: {e.args[0]}") from e
 
     def confirmed_before(self, ws: Workspace, t: float, scratch: Path) -> Confirmed:
         """Accounts the detectors find in the events before ``t`` (unix
