@@ -26,7 +26,8 @@ wall-clock TTL so idle keys disappear; state for one key lives on one node
 
 from __future__ import annotations
 
-import heapq
+import bisect
+import operator
 import os
 import time
 from typing import NamedTuple, Protocol
@@ -39,6 +40,9 @@ CONFIRMED_KINDS = ("account", "device", "prefix")
 
 class StateUnavailable(Exception):
     """The state store cannot be reached; the gate applies its failure policy."""
+
+
+_time = operator.itemgetter(0)
 
 
 class Op(NamedTuple):  # a tuple: a batch builds thousands of these, a frozen dataclass costs 3x more
@@ -123,25 +127,34 @@ class GateState(Protocol):
 
 class _Window:
     """A sorted set scored by time, same semantics as the Redis sorted set the
-    Lua script keeps: member -> latest time, lazily expired through a heap."""
+    Lua script keeps: member -> latest time.  ``items`` holds one
+    ``(time, member)`` per member in time order, so trimming drops a prefix
+    and counting the members after a cutoff is a binary search (a bot
+    hammering one key costs a search, not a scan, per action)."""
 
-    __slots__ = ("score", "heap")
+    __slots__ = ("score", "items")
 
     def __init__(self) -> None:
         self.score: dict[str, float] = {}
-        self.heap: list[tuple[float, str]] = []
+        self.items: list[tuple[float, str]] = []
 
     def add(self, now: float, member: str, cutoff: float) -> int:
-        old = self.score.get(member)
+        score, items = self.score, self.items
+        old = score.get(member)
         if old is None or now > old:
-            self.score[member] = now
-            heapq.heappush(self.heap, (now, member))
-        heap, score = self.heap, self.score
-        while heap and heap[0][0] <= cutoff:
-            t, m = heapq.heappop(heap)
-            if score.get(m) == t:
+            if old is not None:
+                del items[bisect.bisect_left(items, (old, member))]
+            score[member] = now
+            bisect.insort(items, (now, member))
+        k = bisect.bisect_right(items, cutoff, key=_time)
+        if k:
+            for _, m in items[:k]:
                 del score[m]
+            del items[:k]
         return len(score)
+
+    def count_after(self, cutoff: float) -> int:
+        return len(self.items) - bisect.bisect_right(self.items, cutoff, key=_time)
 
 
 class MemoryState:
@@ -176,7 +189,7 @@ class MemoryState:
             elif op.kind == "c":
                 win = self._windows.get(op.key)
                 cut = op.now - op.window
-                out.append(sum(t > cut for t in win.score.values()) if win else 0)
+                out.append(win.count_after(cut) if win else 0)
             elif op.kind == "s":
                 out.append(op.member in self._sets.get(op.key, ()))
             elif op.kind == "g":
@@ -199,7 +212,7 @@ class MemoryState:
         # bounded memory for a long-running process.
         self._ops = 0
         cutoff = self._latest - self._longest
-        for key in [k for k, w in self._windows.items() if not w.heap or max(w.score.values(), default=cutoff) <= cutoff]:
+        for key in [k for k, w in self._windows.items() if not w.items or w.items[-1][0] <= cutoff]:
             del self._windows[key]
 
     def confirm(self, kind: str, ids: list[str]) -> int:
