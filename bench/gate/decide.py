@@ -1,5 +1,7 @@
 """Cost of one decision without HTTP: the pure logic, the gate with in-process
-state, and the gate with Redis state (batches of 50), on random traffic.
+state, and the gate with Redis state (batches of 10, as bench/gate/run.sh
+sends them), on random traffic; for Redis also the time Redis spent in the
+gate's script (``INFO commandstats``), which is where most of it goes.
 
     .venv/bin/python bench/gate/decide.py [--redis redis://127.0.0.1:6379/0]
 """
@@ -33,6 +35,10 @@ def per_decision_us(gate: Gate, evs: list[Engagement], batch: int) -> float:
     return (time.perf_counter() - t0) / len(evs) * 1e6
 
 
+def script_usec(st) -> int:
+    return st.r.info("commandstats").get("cmdstat_evalsha", {}).get("usec", 0)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--redis", default="redis://127.0.0.1:6379/0")
@@ -51,9 +57,14 @@ def main() -> None:
     from civicshield.gate.redis_state import RedisState
 
     st = RedisState(a.redis, prefix=f"cs:bench:{uuid.uuid4().hex}:", timeout_s=2.0)
+    n = a.n // 5
     try:
-        us = per_decision_us(Gate(st, rules), traffic(a.n // 5, rnd), 50)
-        print(f"gate + Redis state, batches of 50: {us:.1f} us ({1e6 / us:,.0f} decisions/s on one client thread)")
+        s0, c0 = script_usec(st), time.process_time()
+        us = per_decision_us(Gate(st, rules), traffic(n, rnd), 10)
+        script = (script_usec(st) - s0) / n
+        cpu = (time.process_time() - c0) / n * 1e6
+        print(f"gate + Redis state, batches of 10: {us:.1f} us wall per decision ({1e6 / us:,.0f} decisions/s on one "
+              f"client thread); client CPU {cpu:.1f} us + Redis script {script:.1f} us per decision")
     finally:
         st.clear()
 
