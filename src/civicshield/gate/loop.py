@@ -68,16 +68,17 @@ class FeedbackLoop:
         from civicshield.detect.context import DetectionContext
         from civicshield.detect.registry import get
 
-        path = Path(tempfile.mkdtemp(dir=scratch)) / "events.duckdb"
-        _snapshot(ws.events_path, path, t, None if self.lookback_s is None else t - self.lookback_s)
-        with EventStore(path, read_only=True) as store:
-            ctx = DetectionContext(store=store, election=store.election())
-            accounts: set[str] = set()
-            for name in self.detectors:
-                res = run_detector(get(name), ctx)
-                for f in res.findings:
-                    accounts.update(f.account_ids)
-            return footprint_in(store, accounts)
+        with tempfile.TemporaryDirectory(dir=scratch) as tmp:  # a round's copy goes as soon as it is read
+            path = Path(tmp) / "events.duckdb"
+            _snapshot(ws.events_path, path, t, None if self.lookback_s is None else t - self.lookback_s)
+            with EventStore(path, read_only=True) as store:
+                ctx = DetectionContext(store=store, election=store.election())
+                accounts: set[str] = set()
+                for name in self.detectors:
+                    res = run_detector(get(name), ctx)
+                    for f in res.findings:
+                        accounts.update(f.account_ids)
+                return footprint_in(store, accounts)
 
 
 def _snapshot(src: Path, dst: Path, t: float, since: float | None) -> None:
@@ -87,7 +88,8 @@ def _snapshot(src: Path, dst: Path, t: float, since: float | None) -> None:
     con = duckdb.connect(str(dst))
     try:
         create_schema(con)
-        con.execute(f"ATTACH '{src}' AS src (READ_ONLY)")
+        quoted = str(src).replace("'", "''")
+        con.execute(f"ATTACH '{quoted}' AS src (READ_ONLY)")
         con.execute(f"INSERT INTO {META_TABLE} SELECT * FROM src.{META_TABLE}")
         have = {r[0] for r in con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'src'").fetchall()}
