@@ -162,3 +162,17 @@ def test_optional_columns_missing_get_contract_defaults(spark, tmp_path):
         row = store.query("SELECT account_type, follower_count, created_at FROM accounts").to_pylist()[0]
     assert row == {"account_type": "personal", "follower_count": None, "created_at": dt.datetime(2023, 11, 14, 22, 13, 20)}
     assert json.dumps(row, default=str)
+
+
+def test_spark_submit_entry_runs_with_the_submitted_session(spark, small_scenario, tmp_path, capsys):
+    """spark_main is what spark-submit runs: it takes the session spark-submit
+    made (here the running one) and writes the export."""
+    from civicshield.detect import spark_main
+
+    dataset, _ = small_scenario
+    out = tmp_path / "f.jsonl"
+    assert spark_main.main(["--input", str(dataset), "--out", str(out), "--only", "sleeper_activation"]) == 0
+    rows = [obj for _, obj in read_jsonl(out)]
+    assert rows and all(r["kind"] == "sleeper_activation" for r in rows)
+    assert spark_main.main(["--input", str(dataset), "--out", str(out), "--param", "sleeper_activation.nope=1"]) == 2
+    assert "has no parameter 'nope'" in capsys.readouterr().err
