@@ -887,15 +887,19 @@ def gate_sync(
     db: Annotated[str | None, typer.Option("--db", envvar="CIVICSHIELD_DB",
                                            help="Case store URL; default: the workspace's SQLite.")] = None,
     key_prefix: Annotated[str, typer.Option(help="Prefix of the gate's Redis keys.")] = "cs:gate:",
+    rules: Annotated[Path | None, typer.Option("--rules", help="Rules file whose [feedback] section says which "
+                                                               "prefixes are a farm's own; the shipped rules without it.")] = None,
 ) -> None:
     """Push accounts banned by cases (and their own devices and prefixes) into the gates; print prevented vs removed."""
+    from civicshield.gate import load_rules
     from civicshield.gate.feedback import sync_workspace
     from civicshield.gate.redis_state import RedisState
     from civicshield.gate.state import StateUnavailable
     from civicshield.workspace import open_workspace
 
     try:
-        summary, fig = sync_workspace(open_workspace(workspace), RedisState(redis, prefix=key_prefix, timeout_s=5.0), db)
+        summary, fig = sync_workspace(open_workspace(workspace), RedisState(redis, prefix=key_prefix, timeout_s=5.0), db,
+                                      load_rules(rules))
     except StateUnavailable as e:
         _fail(CivicshieldError(str(e)))
     for kind in ("account", "device", "prefix"):

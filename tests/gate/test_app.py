@@ -83,7 +83,7 @@ def test_rules_reload_on_change_and_a_broken_edit_keeps_the_old_rules(tmp_path):
     path.write_text(text)
     gate = Gate(rules=load_rules(path))
     w = RulesWatcher(gate, path, every_s=0.0)
-    path.write_text(text.replace('version = "2026-11-21.1"', 'version = "v2"').replace("device_max = 3", "device_max = 1"))
+    path.write_text(text.replace('version = "2026-11-22.1"', 'version = "v2"').replace("device_max = 3", "device_max = 1"))
     _bump(path)
     w.poll()
     assert gate.rules.version == "v2" and gate.rules["signup.device_max"] == 1

@@ -60,7 +60,7 @@ def test_gate_serve_runs_a_real_server_in_shadow_mode_against_redis(tmp_path):
                 time.sleep(0.1)
         else:
             raise AssertionError(f"gate serve did not come up: {proc.stdout.read1().decode()}")
-        assert health == {"state": "ok", "state_kind": "RedisState", "rules_version": "2026-11-21.1",
+        assert health == {"state": "ok", "state_kind": "RedisState", "rules_version": "2026-11-22.1",
                           "rules_digest": health["rules_digest"], "mode": "shadow",
                           "failure": {"signup": "challenge", "engagement": "allow"}}
         events = [{"actor_id": f"a{i}", "action": "like", "target_id": "p", "device_id": "phone"}

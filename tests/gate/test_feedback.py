@@ -8,6 +8,7 @@ import datetime as dt
 from civicshield.gate import Gate
 from civicshield.gate.feedback import Confirmed, footprint, sync, sync_from_cases, transparency_figures
 from civicshield.gate.model import Engagement
+from civicshield.gate.rules import DEFAULT_RULES, load_rules
 
 T = dt.datetime(2024, 11, 20, 12, 0, 0)
 
@@ -37,7 +38,7 @@ def test_footprint_keeps_devices_and_prefixes_that_are_the_farms_own(make_worksp
     assert c.prefixes == {"45.140.7"}  # not the campus NAT, not the family's home prefix
 
 
-def test_a_home_prefix_one_farm_account_used_is_not_the_farms(make_workspace):
+def test_a_home_prefix_one_farm_account_used_is_not_the_farms(make_workspace, tmp_path):
     # A drip-feed farm exits through residential proxies: each account on someone's home line.
     drip = [f"drip-{i}" for i in range(5)]
     logins = [_login(a, f"drip-phone-{i}", f"86.12{i}.9", i) for i, a in enumerate(drip)]
@@ -46,7 +47,10 @@ def test_a_home_prefix_one_farm_account_used_is_not_the_farms(make_workspace):
     c = footprint(ws, drip)
     assert c.devices == {f"drip-phone-{i}" for i in range(5)} | {"emu"}
     assert c.prefixes == {"45.140.7"}  # a neighbour signing up from 86.120.9 next is not challenged for it
-    assert footprint(ws, drip, prefix_min_accounts=1).prefixes == {"45.140.7"} | {f"86.12{i}.9" for i in range(5)}
+    # The threshold is data in the rules file.
+    loose = tmp_path / "rules.toml"
+    loose.write_text(DEFAULT_RULES.read_text().replace("prefix_min_accounts = 3", "prefix_min_accounts = 1"))
+    assert footprint(ws, drip, load_rules(loose)).prefixes == {"45.140.7"} | {f"86.12{i}.9" for i in range(5)}
 
 
 def test_sync_adds_then_drops_reinstated_and_the_gate_uses_it(make_workspace, state):

@@ -3,9 +3,9 @@
 * Confirmed cases push their accounts into the gate's state, together with
   the devices and IP prefixes those accounts used, but only the ones that
   are *theirs*: a device any other account used, or a prefix where confirmed
-  accounts are fewer than ``prefix_share`` of the accounts seen (a carrier or
+  accounts are fewer than ``feedback.prefix_share`` of the accounts seen (a carrier or
   campus NAT), is left out, so feedback cannot turn a shared NAT into a
-  blocklist.  A prefix also needs ``prefix_min_accounts`` confirmed accounts:
+  blocklist.  A prefix also needs ``feedback.prefix_min_accounts`` confirmed accounts:
   residential proxies exit through real people's home lines, so the home
   prefix one farm account used says nothing about the neighbours who sign
   up from it next; a prefix several farm accounts share is the farm's own.  Reinstated accounts (appeals) leave the state on the next sync.
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
+from civicshield.gate.rules import Rules, load_rules
 from civicshield.gate.state import GateState
 from civicshield.workspace import Workspace
 
@@ -44,15 +45,18 @@ class SyncSummary:
     removed: dict[str, int]
 
 
-def footprint(ws: Workspace, accounts: Iterable[str], prefix_share: float = 0.9,
-              prefix_min_accounts: int = 3) -> Confirmed:
-    """The confirmed accounts with the devices and prefixes only they use (see module doc)."""
+def footprint(ws: Workspace, accounts: Iterable[str], rules: Rules | None = None) -> Confirmed:
+    """The confirmed accounts with the devices and prefixes only they use (see
+    module doc), under the ``[feedback]`` thresholds of ``rules`` (the shipped
+    rules by default)."""
     with ws.events(read_only=True) as store:
-        return footprint_in(store, accounts, prefix_share, prefix_min_accounts)
+        return footprint_in(store, accounts, rules)
 
 
-def footprint_in(store, accounts: Iterable[str], prefix_share: float = 0.9, prefix_min_accounts: int = 3) -> Confirmed:
+def footprint_in(store, accounts: Iterable[str], rules: Rules | None = None) -> Confirmed:
     """``footprint`` on an open event store."""
+    v = (rules or load_rules()).values
+    prefix_share, prefix_min_accounts = v["feedback.prefix_share"], v["feedback.prefix_min_accounts"]
     accs = frozenset(a for a in accounts if a)
     if not accs:
         return Confirmed(accs)
@@ -93,11 +97,11 @@ def banned_accounts(case_store) -> set[str]:
     return {a["target_id"] for a in active_actions(case_store, "ban_account") if a["target_type"] == "account"}
 
 
-def sync_from_cases(state: GateState, case_store, ws: Workspace | None = None) -> SyncSummary:
+def sync_from_cases(state: GateState, case_store, ws: Workspace | None = None, rules: Rules | None = None) -> SyncSummary:
     """Push the case store's banned accounts (and, with the workspace, their own
     devices and prefixes) into the gate's state."""
     accs = banned_accounts(case_store)
-    return sync(state, footprint(ws, accs) if ws is not None else Confirmed(frozenset(accs)))
+    return sync(state, footprint(ws, accs, rules) if ws is not None else Confirmed(frozenset(accs)))
 
 
 def transparency_figures(state: GateState, case_store=None) -> dict:
@@ -120,14 +124,15 @@ def transparency_figures(state: GateState, case_store=None) -> dict:
     return fig
 
 
-def sync_workspace(ws: Workspace, state: GateState, db_url: str | None = None) -> tuple[SyncSummary, dict]:
+def sync_workspace(ws: Workspace, state: GateState, db_url: str | None = None,
+                   rules: Rules | None = None) -> tuple[SyncSummary, dict]:
     """``civicshield gate sync``: push the workspace's confirmed cases into the
     gate's state and return the transparency figures that follow."""
     from civicshield.cases import open_case_store
 
     store = open_case_store(ws, db_url)
     try:
-        summary = sync_from_cases(state, store, ws if ws.events_path.exists() else None)
+        summary = sync_from_cases(state, store, ws if ws.events_path.exists() else None, rules)
         return summary, transparency_figures(state, store)
     finally:
         store.close()

@@ -25,6 +25,7 @@ from pathlib import Path
 import duckdb
 
 from civicshield.gate.feedback import Confirmed, footprint_in
+from civicshield.gate.rules import Rules
 from civicshield.store.events import META_TABLE, EventStore, create_schema
 from civicshield.workspace import Workspace
 
@@ -61,9 +62,9 @@ class FeedbackLoop:
             except KeyError as e:
                 raise ParameterError(f"The feedback loop cannot run {name!r}: {e.args[0]}") from e
 
-    def confirmed_before(self, ws: Workspace, t: float, scratch: Path) -> Confirmed:
+    def confirmed_before(self, ws: Workspace, t: float, scratch: Path, rules: Rules | None = None) -> Confirmed:
         """Accounts the detectors find in the events before ``t`` (unix
-        seconds), with their own devices and prefixes."""
+        seconds), with their own devices and prefixes (``rules``' ``[feedback]``)."""
         from civicshield.detect.base import run_detector
         from civicshield.detect.context import DetectionContext
         from civicshield.detect.registry import get
@@ -78,7 +79,7 @@ class FeedbackLoop:
                     res = run_detector(get(name), ctx)
                     for f in res.findings:
                         accounts.update(f.account_ids)
-                return footprint_in(store, accounts)
+                return footprint_in(store, accounts, rules)
 
 
 def _snapshot(src: Path, dst: Path, t: float, since: float | None) -> None:

@@ -221,7 +221,7 @@ def _run(dataset: Path, gate: Gate, ws: Workspace, events: list, progress: Progr
 
     def feedback(at: float) -> None:
         t = time.perf_counter()
-        confirmed = loop.confirmed_before(ws, at, scratch)
+        confirmed = loop.confirmed_before(ws, at, scratch, gate.rules)
         sync(gate.state, confirmed)
         fig.feedback_rounds.append({"at": at, "accounts": len(confirmed.accounts), "devices": len(confirmed.devices),
                                     "prefixes": len(confirmed.prefixes), "seconds": round(time.perf_counter() - t, 2)})

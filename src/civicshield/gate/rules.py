@@ -69,6 +69,10 @@ THRESHOLDS: tuple[Threshold, ...] = (
     _t("engagement", "device_strikes_block", int, 1, 1000, "engagement from a device with this many strikes is blocked"),
     _t("reputation", "strike_ttl_s", int, 60, 365 * 86400, "how long a device strike lasts, seconds"),
     _t("reputation", "strike_on_block", int, 0, 100, "strikes a device earns each time the gate blocks it on a device signal"),
+    _t("feedback", "prefix_share", float, 0.0, 1.0,
+       "feedback confirms an IP prefix only where confirmed accounts are at least this share of the accounts seen on it"),
+    _t("feedback", "prefix_min_accounts", int, 1, 1_000_000,
+       "feedback confirms an IP prefix only when at least this many confirmed accounts used it"),
 )
 
 _SECTIONS = {t.section for t in THRESHOLDS} | {"failure"}
