@@ -154,7 +154,8 @@ def near_duplicate_labels(texts: list[str], threshold: float = 0.6, num_perm: in
     """``near_duplicate_groups`` over the texts in sorted order, so a group's
     label does not depend on the order rows came in (engines return distinct
     values in any order).  Aligned with ``texts``."""
-    order = sorted(range(len(texts)), key=texts.__getitem__)
+    # Arrow sorts strings by their UTF-8 bytes, which is code point order, as ``sorted`` does.
+    order = pc.sort_indices(pa.array(texts, pa.string())).to_numpy().tolist()
     groups = near_duplicate_groups([texts[i] for i in order], threshold=threshold, num_perm=num_perm)
     out: list[str | None] = [None] * len(texts)
     for i, g in zip(order, groups, strict=True):

@@ -108,8 +108,6 @@ def near_duplicate_groups(texts: list[str], threshold: float = 0.6, num_perm: in
     sizes = np.bincount(membership)
     # the group's first text names it: stable for a given input order
     _, first_of = np.unique(membership, return_index=True)
-    first = dict(enumerate(first_of.tolist()))
-    return [
-        None if sizes[m] < 2 else "nd-" + hashlib.blake2b(texts[first[m]].encode(), digest_size=8).hexdigest()
-        for m in membership
-    ]
+    name = {int(m): "nd-" + hashlib.blake2b(texts[int(first_of[m])].encode(), digest_size=8).hexdigest()
+            for m in np.flatnonzero(sizes >= 2)}  # one hash per group, not per text
+    return [name.get(m) for m in membership.tolist()]
