@@ -356,12 +356,16 @@ def snapshot_evidence(s: Session, cases: dict[int, Case], accounts: dict, posts:
         snap = _jsonable(src)
         sha = hashlib.sha256(audit.canonical(snap).encode()).hexdigest()
         rows.append((etype, eid, snap, sha, src.get("account_id"), _aware(src.get("created_at")), cid))
+    # Every lookup runs before any insert: inside this one transaction PostgreSQL
+    # has no statistics for the rows it adds, and once the table grew mid-intake it
+    # scanned all of it per chunk (seconds each at 1M snapshots).  Looked up by eid
+    # (indexed) rather than a row-value IN list, for the same reason.
+    have: set = set()
     for chunk in _chunks(rows):
-        # Looked up by eid alone (indexed) and matched here: PostgreSQL plans a
-        # row-value IN list as a scan of the whole table, seconds per chunk at 1M items.
-        have = set(s.execute(sa.select(EvidenceItem.etype, EvidenceItem.eid, EvidenceItem.sha256).where(
+        have |= set(s.execute(sa.select(EvidenceItem.etype, EvidenceItem.eid, EvidenceItem.sha256).where(
             EvidenceItem.eid.in_(sorted({r[1] for r in chunk})))))
-        for etype, eid, snap, sha, account_id, t, cid in chunk:
-            if (etype, eid, sha) not in have:
-                s.add(EvidenceItem(case_id=cid, etype=etype, eid=eid, account_id=account_id, entity_time=t,
-                                   snapshot=snap, sha256=sha))
+    for etype, eid, snap, sha, account_id, t, cid in rows:
+        if (etype, eid, sha) not in have:
+            have.add((etype, eid, sha))
+            s.add(EvidenceItem(case_id=cid, etype=etype, eid=eid, account_id=account_id, entity_time=t,
+                               snapshot=snap, sha256=sha))
