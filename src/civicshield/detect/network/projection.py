@@ -74,23 +74,23 @@ kb AS (SELECT kk.account_id, kk.kind, kk.key, kk.ts, kk.b FROM kk JOIN cacc ON k
         pairs = f"SELECT p.* FROM ({_pairs(w, e, 'kb')}) p JOIN cand0 ON p.u = cand0.u AND p.v = cand0.v"
     else:
         screen, pairs = "", _pairs(w, e, "kk")
+    # The key rows are read afresh by each step rather than through a CTE:
+    # DuckDB would materialise a CTE used four times, which costs more than
+    # scanning the registered table again.
+    k = f"(SELECT account_id, kind, key, ts, CAST(FLOOR(ts / {w}) AS BIGINT) AS b FROM {KEYS_VIEW})"
     return f"""
-WITH k AS (
-  SELECT account_id, kind, key, ts, CAST(FLOOR(ts / {w}) AS BIGINT) AS b
-  FROM {KEYS_VIEW}
-),
-ak AS (
-  SELECT account_id, kind, key, COUNT(*) AS n FROM k GROUP BY account_id, kind, key
+WITH ak AS (
+  SELECT account_id, kind, key, COUNT(*) AS n FROM {k} k GROUP BY account_id, kind, key
 ),
 ks AS (
   SELECT kind, key, COUNT(*) AS df FROM ak GROUP BY kind, key
 ),
 cells AS (
-  SELECT kind, key, b, COUNT(*) AS n FROM k GROUP BY kind, key, b
+  SELECT kind, key, b, COUNT(*) AS n FROM {k} k GROUP BY kind, key, b
 ),
 kk AS (
   SELECT k.account_id, k.kind, k.key, k.ts, k.b
-  FROM k
+  FROM {k} k
   JOIN cells c ON k.kind = c.kind AND k.key = c.key AND k.b = c.b
   JOIN ks ON k.kind = ks.kind AND k.key = ks.key
   WHERE c.n <= {int(cap)} AND ks.df <= {int(max_df)}
@@ -118,7 +118,7 @@ used AS (
 active AS (
   SELECT kind, key, COUNT(*) AS active FROM (
     SELECT k.kind, k.key, CAST(FLOOR(k.ts / {e}) AS BIGINT) AS ev
-    FROM k JOIN used ON k.kind = used.kind AND k.key = used.key
+    FROM {k} k JOIN used ON k.kind = used.kind AND k.key = used.key
     GROUP BY k.kind, k.key, CAST(FLOOR(k.ts / {e}) AS BIGINT)
   ) s
   GROUP BY kind, key
