@@ -140,6 +140,7 @@ class SparkStore:
             self._own = False
         self.spark = spark
         self._views: set[str] = set()
+        self._kept: dict = {}  # views held in Spark's cache: view name -> DataFrame
         self._tables: set[str] = set()
         try:
             self._election = self._read_election()
@@ -217,12 +218,22 @@ class SparkStore:
         self._views.add(name)
 
     def create_view(self, name: str, sql: str) -> None:
-        self.spark.sql(to_spark_sql(sql)).createOrReplaceTempView(name)
+        """A named query, kept (memory, then disk) once first computed: Spark
+        inlines CTEs, so the projection scans the key view dozens of times,
+        and each scan would otherwise redo the view's joins."""
+        from pyspark import StorageLevel
+
+        df = self.spark.sql(to_spark_sql(sql)).persist(StorageLevel.MEMORY_AND_DISK)
+        df.createOrReplaceTempView(name)
         self._views.add(name)
+        self._kept[name] = df
 
     def unregister(self, name: str) -> None:
         self.spark.catalog.dropTempView(name)
         self._views.discard(name)
+        kept = self._kept.pop(name, None)
+        if kept is not None:
+            kept.unpersist()
 
     @contextmanager
     def mapped(self, name: str, sql: str, fn: Callable[[pa.Table], pa.Table], schema: pa.Schema) -> Iterator[None]:
@@ -253,8 +264,7 @@ class SparkStore:
     # -- life ------------------------------------------------------------
     def close(self) -> None:
         for name in list(self._views):
-            self.spark.catalog.dropTempView(name)
-        self._views.clear()
+            self.unregister(name)
         if self._own:
             self.spark.stop()
 
