@@ -5,8 +5,8 @@
         --input hdfs:///elections/ro-2024 --out findings.jsonl
 
 The master, executors and memory come from spark-submit; civicshield must
-be installed on the driver and on every executor (docs/spark.md,
-"Running on a cluster").  ``--out`` is written by the driver.
+be installed on the driver and on every executor, with ``PYSPARK_PYTHON``
+naming that Python (docs/spark.md, "Running on a cluster").  ``--out`` is written by the driver.
 """
 
 from __future__ import annotations
