@@ -13,7 +13,6 @@ the claim's actions the new verdict no longer calls for.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -21,13 +20,13 @@ from sqlalchemy.orm import Session
 
 from civicshield.cases import audit
 from civicshield.cases.claims_models import Claim, ClaimPost
+from civicshield.cases.enforce import action_puid
 from civicshield.cases.models import Action, Statement, utcnow
 from civicshield.cases.roles import Actor
 from civicshield.cases.sor import build_statement
 from civicshield.detect.content._claims import ClaimMatcher
 from civicshield.factchecks import CheckedClaim, actions_for
 
-_PUID_NS = uuid.UUID("6f1d8a52-51b4-4e0c-9a57-6b0f3c8e2d11")  # the same namespace as enforce: one PUID per action
 KIND = "election_misinformation"
 REVISED = "verdict revised to"
 
@@ -157,7 +156,7 @@ def _apply(s: Session, actor: Actor, c: Claim, m: ClaimPost, kind: str, detail: 
     facts = (f"Claim {c.key} was rated {c.verdict.replace('_', ' ')} by a fact-checking partner"
              f"{f' ({c.source_url})' if c.source_url else ''}; this post {how}. Policy for this verdict"
              f"{' about the voting process' if c.voting_process else ''}: {kind}{f' ({detail})' if detail else ''}.")
-    puid = f"civicshield-{uuid.uuid5(_PUID_NS, f'{kind}|{m.post_id}|{detail}')}"
+    puid = action_puid("civicshield", kind, m.post_id, detail)
     body = build_statement(puid=puid, action_kind=kind, detail=detail, target_type="post", finding_kind=KIND,
                            applied=now, content_date=created.date() if created else None, snapshot=snap, facts=facts,
                            automated_detection=a.automated_detection, automated_decision=True)

@@ -35,6 +35,12 @@ ACCOUNT_BAN_KINDS = ("coordinated_network", "batch_created", "sleeper_activation
 _PUID_NS = uuid.UUID("6f1d8a52-51b4-4e0c-9a57-6b0f3c8e2d11")
 
 
+def action_puid(prefix: str, kind: str, target_id: str, detail: str) -> str:
+    """The statement's platform unique id: one per (kind, target, detail), so
+    re-applying an action never makes a second statement."""
+    return f"{prefix}-{uuid.uuid5(_PUID_NS, f'{kind}|{target_id}|{detail}')}"
+
+
 @dataclass(frozen=True)
 class ActionSpec:
     kind: str
@@ -191,7 +197,7 @@ def _enforce(store, actor: Actor, case_ids: list[int] | None, puid_prefix: str,
             rel = [f.first_seen for f in findings if f.kind == spec.finding_kind and f.first_seen]
             created = (snap or {}).get("created_at") if spec.target_type == "post" else None
             content_date = (_iso_date(created) if created else None) or (min(rel).date() if rel else None)
-            puid = f"{puid_prefix}-{uuid.uuid5(_PUID_NS, f'{spec.kind}|{spec.target_id}|{spec.detail}')}"
+            puid = action_puid(puid_prefix, spec.kind, spec.target_id, spec.detail)
             body = build_statement(puid=puid, action_kind=spec.kind, detail=spec.detail, target_type=spec.target_type,
                                    finding_kind=spec.finding_kind, applied=now, content_date=content_date,
                                    snapshot=snap, facts=_facts(c, findings, spec, decision.reason),
