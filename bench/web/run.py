@@ -9,8 +9,11 @@ network of 3 accounts and its posts (with hashtags), taken in through the real
 intake.  Prints build and intake times, then p50/p95/p99 per page, with the
 load average and the server process's CPU time.  ``--pg ADMIN_URL`` creates a
 PostgreSQL database of the bench's own on that server, uses it as the case
-store and drops it at the end.  Needs wrk (Debian package; installed with
-apt-get if missing).
+store and drops it at the end.  With ``--db URL --keep DIR`` a later run finds
+``DIR/ready`` and reuses the workspace and that database (no build, no
+intake: only the timing; the server applies any pending migration when it
+starts); with ``--pg`` the data is always taken in again.  Needs wrk (Debian
+package; installed with apt-get if missing).
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
+from civicshield.cases import counts
 from civicshield.errors import WorkspaceError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -80,6 +81,8 @@ class CaseStore:
                                  f"{str(e.orig).strip().splitlines()[0]}") from None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._readers = sessionmaker(self.engine.execution_options(cs_read_only=True), expire_on_commit=False)
+        for sessions in (self._sessions, self._readers):
+            counts.track(sessions)  # case_counts follows every case change
 
     @property
     def dialect(self) -> str:

@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from civicshield.cases import counts
 from civicshield.cases.models import Case, CaseEntity, CaseFinding, EvidenceItem
 from civicshield.cases.roles import Actor, require
 
-# The console's queue lists cases by priority (across queues or within one) and
-# counts them by queue and status on every view; without these, each view sorts
-# or scans the whole table (100k cases: 26 ms -> 8 ms, counts 101 ms -> 6 ms on
-# SQLite).  Created by migration 0003_console_indexes.
+# The console's queue lists cases by priority, highest first and oldest first
+# among equals (across queues or within one).  Indexes in exactly that order
+# (``priority DESC, id``) let the list read its 100 rows and stop, without a
+# sort step (with the ascending ones of migration 0003, PostgreSQL sorted the
+# ties of the top priorities after a backward scan).
+# ``ix_cases_queue_status`` serves a queue-and-status filter.  The counts per
+# queue and status come from ``case_counts`` (counts.py), not from the cases
+# table.  Created by migrations 0003_console_indexes and 0006_case_counts.
 QUEUE_INDEXES = (
-    sa.Index("ix_cases_priority_id", Case.priority, Case.id),
-    sa.Index("ix_cases_queue_priority_id", Case.queue, Case.priority, Case.id),
+    sa.Index("ix_cases_priority_desc_id", Case.priority.desc(), Case.id),
+    sa.Index("ix_cases_queue_priority_desc_id", Case.queue, Case.priority.desc(), Case.id),
     sa.Index("ix_cases_queue_status", Case.queue, Case.status),
 )
 
@@ -22,13 +27,10 @@ QUEUE_INDEXES = (
 def queue_counts(store, actor: Actor) -> dict[str, dict[str, int]]:
     """queue -> status -> number of cases (merged cases left out)."""
     require(actor, "cases.view")
-    q = (sa.select(Case.queue, Case.status, sa.func.count()).where(Case.status != "merged")
-         .group_by(Case.queue, Case.status))
-    out: dict[str, dict[str, int]] = {}
     with store.reader() as s:
-        for queue, status, n in s.execute(q):
-            out.setdefault(queue, {})[status] = n
-    return dict(sorted(out.items()))
+        got = counts.counts(s)
+    out = {q: {st: n for st, n in by.items() if st != "merged"} for q, by in got.items()}
+    return dict(sorted((q, by) for q, by in out.items() if by))
 
 
 def case_items(store, actor: Actor, case_id: int, limit: int = 500) -> dict[str, list[dict]]:

@@ -56,8 +56,10 @@ class Case(Base):
     __tablename__ = "cases"
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
-    status: Mapped[str] = mapped_column(sa.String(20), default="open", index=True)
-    queue: Mapped[str] = mapped_column(sa.String(40), index=True)
+    # active_history: the old value is loaded before a change even if it was
+    # expired, so the flush can move the case between case_counts rows (counts.py).
+    status: Mapped[str] = mapped_column(sa.String(20), default="open", index=True, active_history=True)
+    queue: Mapped[str] = mapped_column(sa.String(40), index=True, active_history=True)
     kind: Mapped[str] = mapped_column(sa.String(40))
     kinds: Mapped[list] = mapped_column(sa.JSON, default=list)
     language: Mapped[str] = mapped_column(sa.String(8), default="und")

@@ -66,7 +66,10 @@ def list_cases(store, actor: Actor, queue: str | None = None, status: str | None
     """Open work first: highest priority at the top; merged cases hidden
     unless asked for by status."""
     require(actor, "cases.view")
-    q = sa.select(Case)
+    # The summary's columns only: no ORM object per row (half the list's CPU
+    # time on the console's queue page).
+    q = sa.select(Case.id, Case.status, Case.queue, Case.kind, Case.kinds, Case.priority, Case.reach, Case.assignee,
+                  Case.version)
     if queue:
         q = q.where(Case.queue == queue)
     q = q.where(Case.status == status) if status else q.where(Case.status != "merged")
@@ -74,7 +77,7 @@ def list_cases(store, actor: Actor, queue: str | None = None, status: str | None
         q = q.where(Case.assignee == assignee)
     q = q.order_by(Case.priority.desc(), Case.id).limit(limit)
     with store.reader() as s:
-        return [_summary(c) for c in s.execute(q).scalars()]
+        return [CaseSummary(i, st, qu, k, tuple(ks or ()), p, r, who, v) for i, st, qu, k, ks, p, r, who, v in s.execute(q)]
 
 
 def get_case(store, actor: Actor, case_id: int) -> CaseDetail:
