@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from civicshield.gate.model import Engagement, Signup
 from civicshield.gate.redis_state import RedisState
 from civicshield.gate.rules import load_rules
@@ -110,3 +112,60 @@ def test_signup_plan_skips_signals_that_are_absent():
 def test_ids_with_tabs_and_newlines_do_not_break_the_redis_wire_format(redis_state):
     ops = [Op("w", "k\tx", 1.0, 30, "a\nb"), Op("w", "k\tx", 2.0, 30, "c"), Op("s", "c:account", member="z\t")]
     assert redis_state.run(ops)[:2] == [1, 2]
+
+
+def _rules_with(**values):
+    import tomllib
+
+    from civicshield.gate.rules import DEFAULT_RULES, parse_rules
+
+    doc = tomllib.loads(DEFAULT_RULES.read_text())
+    for key, v in values.items():
+        section, name = key.split(".")
+        doc[section][name] = v
+    return parse_rules(doc)
+
+
+@pytest.mark.parametrize("windows", [{}, {"engagement.actor_burst_window_s": 600, "engagement.actor_long_window_s": 120}],
+                         ids=["long-window-longer", "burst-window-longer"])
+def test_the_services_async_path_on_redis_decides_as_the_sync_path_in_memory(redis_state, windows):
+    """The HTTP service decides engagements through ``aengagements`` (an awaited
+    Redis round trip); replays and tests through ``engagements``.  One stream,
+    both paths: the same verdicts, whichever of the actor's two windows is longer."""
+    import asyncio
+
+    from civicshield.gate import Gate
+
+    rules = _rules_with(**windows, **{"engagement.actor_burst_max": 4, "engagement.actor_long_max": 6})
+    evs = _events(9, 500)
+    sync_gate, async_gate = Gate(MemoryState(), rules), Gate(redis_state, rules)
+
+    async def decide_all():
+        return [v for i in range(0, len(evs), 10) for v in await async_gate.aengagements(evs[i:i + 10])]
+
+    want = [v for i in range(0, len(evs), 10) for v in sync_gate.engagements(evs[i:i + 10])]
+    got = asyncio.run(decide_all())
+    assert [(v.decision, v.reasons) for v in got] == [(v.decision, v.reasons) for v in want]
+    codes = {r.code for v in want for r in v.reasons}
+    assert {"actor_velocity_burst", "actor_velocity_long"} <= codes  # both actor windows were exercised
+
+
+@pytest.mark.parametrize("burst,long", [(60, 3600), (600, 120), (300, 300)])
+def test_actor_counts_are_the_actors_actions_in_each_window(state, burst, long):
+    """The window op's own count stands in for the longer of the two actor
+    windows; checked against counting the stream by hand."""
+    rules = _rules_with(**{"engagement.actor_burst_window_s": burst, "engagement.actor_long_window_s": long})
+    evs = _events(4, 400)
+    facts = []
+    for i in range(0, len(evs), 10):
+        plans = [plan_engagement(e, rules) for e in evs[i:i + 10]]
+        vals = state.run([op for p in plans for op in p])
+        w = len(plans[0])
+        facts += [facts_engagement(vals[j * w:(j + 1) * w]) for j in range(len(plans))]
+
+    def by_hand(i, window):
+        e = evs[i]
+        return sum(1 for x in evs[:i + 1] if x.actor_id == e.actor_id and x.at > e.at - window)
+
+    assert [f.actor_burst for f in facts] == [by_hand(i, burst) for i in range(len(evs))]
+    assert [f.actor_long for f in facts] == [by_hand(i, long) for i in range(len(evs))]

@@ -113,7 +113,7 @@ def create_app(gate: Gate, rules_path: Path | None = None, notices: SearchNotice
             evs = [engagement_from_json(o, now, "request body", i + 1 if batch else None) for i, o in enumerate(items)]
         except DataError as e:
             return _bad(e)
-        verdicts = gate.engagements(evs)
+        verdicts = await gate.aengagements(evs)
         if batch:
             return FastJSON({"decisions": [v.to_dict() for v in verdicts]})
         return FastJSON(verdicts[0].to_dict())

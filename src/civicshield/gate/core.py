@@ -50,55 +50,102 @@ class Gate:
         return self._shadow_override if self._shadow_override is not None else self.rules.shadow
 
     # -- endpoints --------------------------------------------------------
+    # Each endpoint is a plan (ops for the state), one state round trip, and
+    # a conclusion.  ``aengagements``, which the HTTP service uses, runs the
+    # same halves around an awaited round trip, so one process keeps parsing
+    # and deciding other requests while Redis works on a batch.  A sign-up's
+    # round trip is short (a few commands): waiting for it costs less CPU
+    # than handing it to the event loop, so the service calls ``signup``.
     def signup(self, s: Signup) -> Verdict:
-        rules = self.rules
-        flags = signup_flags(s)
+        flags, ops = self._signup_plan(s)
         try:
-            facts = facts_signup(flags, self.state.run(plan_signup(s, flags, rules)))
+            vals = self.state.run(ops)
         except StateUnavailable:
-            return self._finish("signup", s, self._degraded("signup"), s.attempt_id, degraded=True)
-        d = decide_signup(facts, rules)
-        if d.strike_device and s.device_id:
-            self._strike([s.device_id])
-        return self._finish("signup", s, d, s.attempt_id)
+            return self._signup_degraded(s)
+        v, strikes = self._signup_verdict(s, flags, vals)
+        self._strike(strikes)
+        return v
 
     def engagements(self, evs: Sequence[Engagement]) -> list[Verdict]:
         """Decide a batch in order; one state round trip for the whole batch."""
         if not evs:
             return []
-        rules = self.rules
-        plans = [plan_engagement(e, rules) for e in evs]
-        width = len(plans[0])
+        ops = self._engagement_plan(evs)
         try:
-            vals = self.state.run([op for p in plans for op in p])
+            vals = self.state.run(ops)
         except StateUnavailable:
-            d = self._degraded("engagement")
-            return [self._finish("engagement", e, d, e.key, degraded=True) for e in evs]
+            return self._engagements_degraded(evs)
+        out, strikes = self._engagement_verdicts(evs, vals)
+        self._strike(strikes)
+        return out
+
+    async def aengagements(self, evs: Sequence[Engagement]) -> list[Verdict]:
+        if not evs:
+            return []
+        ops = self._engagement_plan(evs)
+        try:
+            vals = await self.state.arun(ops)
+        except StateUnavailable:
+            return self._engagements_degraded(evs)
+        out, strikes = self._engagement_verdicts(evs, vals)
+        await self._astrike(strikes)
+        return out
+
+    def engagement(self, e: Engagement) -> Verdict:
+        return self.engagements([e])[0]
+
+    # -- the halves -------------------------------------------------------
+    def _signup_plan(self, s: Signup) -> tuple[tuple[str, ...], list[Op | None]]:
+        flags = signup_flags(s)
+        return flags, plan_signup(s, flags, self.rules)
+
+    def _signup_degraded(self, s: Signup) -> Verdict:
+        return self._finish("signup", s, self._degraded("signup"), s.attempt_id, degraded=True)
+
+    def _signup_verdict(self, s: Signup, flags: tuple[str, ...], vals: list) -> tuple[Verdict, list[str]]:
+        d = decide_signup(facts_signup(flags, vals), self.rules)
+        strikes = [s.device_id] if d.strike_device and s.device_id else []
+        return self._finish("signup", s, d, s.attempt_id), strikes
+
+    def _engagement_plan(self, evs: Sequence[Engagement]) -> list[Op | None]:
+        rules = self.rules
+        return [op for e in evs for op in plan_engagement(e, rules)]
+
+    def _engagements_degraded(self, evs: Sequence[Engagement]) -> list[Verdict]:
+        d = self._degraded("engagement")
+        return [self._finish("engagement", e, d, e.key, degraded=True) for e in evs]
+
+    def _engagement_verdicts(self, evs: Sequence[Engagement], vals: list) -> tuple[list[Verdict], list[str]]:
+        rules = self.rules
+        width = len(vals) // len(evs)
         out, strikes = [], []
         for i, e in enumerate(evs):
             d = decide_engagement(facts_engagement(vals[i * width:(i + 1) * width]), rules)
             if d.strike_device and e.device_id:
                 strikes.append(e.device_id)
             out.append(self._finish("engagement", e, d, e.key))
-        if strikes:
-            self._strike(strikes)
-        return out
+        return out, strikes
 
-    def engagement(self, e: Engagement) -> Verdict:
-        return self.engagements([e])[0]
-
-    # -- helpers ----------------------------------------------------------
     def _degraded(self, endpoint: str) -> Decision:
         return Decision(self.rules.failure[endpoint], (Reason("state_unavailable"),))
 
-    def _strike(self, devices: list[str]) -> None:
+    def _strike_ops(self, devices: list[str]) -> list[Op]:
         n = self.rules.values["reputation.strike_on_block"]
-        if not n:
-            return
+        if not n or not devices:
+            return []
         ttl = self.rules.values["reputation.strike_ttl_s"]
-        # A lost strike only weakens a later decision; the block itself stands.
-        with contextlib.suppress(StateUnavailable):
-            self.state.run([Op("i", f"k:{d}", window=ttl, member=str(n)) for d in devices])
+        return [Op("i", f"k:{d}", window=ttl, member=str(n)) for d in devices]
+
+    # A lost strike only weakens a later decision; the block itself stands.
+    def _strike(self, devices: list[str]) -> None:
+        if ops := self._strike_ops(devices):
+            with contextlib.suppress(StateUnavailable):
+                self.state.run(ops)
+
+    async def _astrike(self, devices: list[str]) -> None:
+        if ops := self._strike_ops(devices):
+            with contextlib.suppress(StateUnavailable):
+                await self.state.arun(ops)
 
     def _finish(self, endpoint: str, event: object, d: Decision, ident: str, degraded: bool = False) -> Verdict:
         shadow = self.shadow
