@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
 from civicshield.contract import FINDING_KINDS, TABLES
-from civicshield.errors import ParameterError
+from civicshield.errors import CivicshieldError, ParameterError
 
 
 @dataclass(frozen=True)
@@ -158,3 +159,21 @@ def run_detector(detector: Detector, ctx, overrides: Mapping[str, Any] | None = 
         raise RuntimeError(f"detector {detector.name} emitted undeclared kind {bad[0]!r}")
     findings = tuple(sorted(findings, key=lambda f: (f.kind, f.finding_id)))
     return DetectorResult(detector.name, params, findings)
+
+
+def parse_params(items: list[str]) -> dict[str, dict]:
+    """``DETECTOR.NAME=VALUE`` strings as the runners' parameter overrides
+    (``civicshield detect --param``, ``spark_main --param``); values are read
+    as JSON where they parse."""
+    out: dict[str, dict] = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        det, dot, name = key.partition(".")
+        if not sep or not dot:
+            raise CivicshieldError(f"--param takes DETECTOR.NAME=VALUE, got {item!r}")
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError:
+            value = raw
+        out.setdefault(det, {})[name] = value
+    return out

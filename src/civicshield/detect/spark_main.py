@@ -12,29 +12,12 @@ naming that Python (docs/spark.md, "Running on a cluster").  ``--out`` is writte
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
+from civicshield.detect.base import parse_params
 from civicshield.detect.spark_runner import SPARK_DETECTORS, detect_spark
 from civicshield.errors import CivicshieldError
-
-
-def parse_params(items: list[str]) -> dict[str, dict]:
-    """``DETECTOR.NAME=VALUE`` strings as the runner's parameter overrides;
-    values are read as JSON where they parse, as ``civicshield detect`` does."""
-    out: dict[str, dict] = {}
-    for item in items:
-        key, sep, raw = item.partition("=")
-        det, dot, name = key.partition(".")
-        if not sep or not dot:
-            raise CivicshieldError(f"--param takes DETECTOR.NAME=VALUE, got {item!r}")
-        try:
-            value = json.loads(raw)
-        except json.JSONDecodeError:
-            value = raw
-        out.setdefault(det, {})[name] = value
-    return out
 
 
 def main(argv: list[str] | None = None) -> int:
