@@ -2,6 +2,7 @@
 
     python bench/spark/run.py --posts 10000000 --engines duckdb,spark
     python bench/spark/run.py --posts 1000000 --engines spark --master 'local[2]' --driver-memory 6g
+    python bench/spark/run.py --posts 1000000 --engines spark --conf spark.sql.shuffle.partitions=8
 
 First run writes the posts of ``bench/coordination/data.py`` (the same
 generator ``bench/coordination/scale.py`` uses: Zipf keys, viral bursts,
@@ -63,7 +64,7 @@ def build(n: int, seed: int, dataset: Path, store: Path) -> None:
     print(f"built {n:,} posts / {len(accounts):,} accounts in {time.perf_counter() - t:.0f} s", flush=True)
 
 
-def run_one(engine: str, dataset: Path, store: Path, master: str, driver_memory: str) -> None:
+def run_one(engine: str, dataset: Path, store: Path, master: str, driver_memory: str, conf: list[str]) -> None:
     """In the child process: run the detector and print one JSON line."""
     from civicshield.detect import DetectionContext, get, run_detector
 
@@ -77,7 +78,8 @@ def run_one(engine: str, dataset: Path, store: Path, master: str, driver_memory:
     else:
         from civicshield.store.spark import SparkStore
 
-        with SparkStore(str(dataset), master=master, conf={"spark.driver.memory": driver_memory}) as s:
+        settings = {"spark.driver.memory": driver_memory} | dict(c.split("=", 1) for c in conf)
+        with SparkStore(str(dataset), master=master, conf=settings) as s:
             started = time.perf_counter()
             res = run_detector(get("coordination"), DetectionContext(s, s.election()))
     done = time.perf_counter()
@@ -119,7 +121,8 @@ def measure(engine: str, args: argparse.Namespace, dataset: Path, store: Path) -
     t = time.perf_counter()
     proc = subprocess.Popen([sys.executable, __file__, "--child", engine, "--posts", str(args.posts), "--seed",
                              str(args.seed), "--dir", str(args.dir), "--master", args.master,
-                             "--driver-memory", args.driver_memory], stdout=subprocess.PIPE, text=True)
+                             "--driver-memory", args.driver_memory, *(f"--conf={c}" for c in args.conf)],
+                            stdout=subprocess.PIPE, text=True)
     peak = 0
     cpu_seen: dict[int, float] = {}
     stop = threading.Event()
@@ -158,12 +161,14 @@ def main() -> None:
     ap.add_argument("--engines", default="duckdb,spark")
     ap.add_argument("--master", default="local[2]")
     ap.add_argument("--driver-memory", default="6g", help="Spark local mode: the driver is the executor")
+    ap.add_argument("--conf", action="append", default=[], metavar="KEY=VALUE",
+                    help="a Spark setting for the Spark run (repeatable), e.g. spark.sql.shuffle.partitions=8")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()
     dataset = args.dir / f"posts-{args.posts}-{args.seed}"
     store = args.dir / f"posts-{args.posts}-{args.seed}.duckdb"
     if args.child:
-        run_one(args.child, dataset, store, args.master, args.driver_memory)
+        run_one(args.child, dataset, store, args.master, args.driver_memory, args.conf)
         return
     if not dataset.exists():
         build(args.posts, args.seed, dataset, store)
