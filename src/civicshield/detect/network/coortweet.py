@@ -68,8 +68,11 @@ def read_coortweet(path: Path) -> pa.Table:
             row = con.execute(f"SELECT n, {column} FROM raw WHERE {bad} ORDER BY n LIMIT 1").fetchone()
             if row:
                 raise DataError(str(path), int(row[0]), column, f"{message}: {str(row[1])[:40]!r}")
+        # file order, so a post's URLs and hashtags keep the order the file gave them on every run
         return con.sql(
-            "SELECT DISTINCT object_id, account_id, content_id, CAST(timestamp_share AS DOUBLE) AS ts FROM raw"
+            "SELECT object_id, account_id, content_id, ts FROM ("
+            " SELECT object_id, account_id, content_id, CAST(timestamp_share AS DOUBLE) AS ts, MIN(n) AS n"
+            " FROM raw GROUP BY ALL) ORDER BY n"
         ).to_arrow_table()
     finally:
         con.close()
