@@ -176,3 +176,32 @@ def test_spark_submit_entry_runs_with_the_submitted_session(spark, small_scenari
     assert rows and all(r["kind"] == "sleeper_activation" for r in rows)
     assert spark_main.main(["--input", str(dataset), "--out", str(out), "--param", "sleeper_activation.nope=1"]) == 2
     assert "has no parameter 'nope'" in capsys.readouterr().err
+
+
+CTE_QUERY = """WITH a AS (SELECT account_id FROM accounts),
+  b AS (SELECT x.account_id FROM a x JOIN a y ON x.account_id = y.account_id)
+SELECT COUNT(*) AS n FROM b JOIN a ON b.account_id = a.account_id"""
+
+
+def _step_views(spark) -> list[str]:
+    return [t.name for t in spark.catalog.listTables() if t.name.startswith("cs_step")]
+
+
+def test_ctes_read_twice_are_computed_once_and_freed(spark_store, small_scenario):
+    dataset, _ = small_scenario
+    n_accounts = pq.read_table(dataset / "accounts.parquet").num_rows
+    assert spark_store.query(CTE_QUERY).to_pylist() == [{"n": n_accounts}]
+    assert _step_views(spark_store.spark) == [] and not spark_store._kept
+
+
+def test_steps_go_to_a_checkpoint_directory_when_one_is_set(spark_store, small_scenario, tmp_path):
+    dataset, _ = small_scenario
+    sc = spark_store.spark.sparkContext
+    sc.setCheckpointDir(str(tmp_path / "ckpt"))
+    try:
+        n = spark_store.query(CTE_QUERY).to_pylist()
+    finally:
+        getattr(sc._jsc.sc(), "checkpointDir_$eq")(sc._jvm.scala.Option.apply(None))  # back to local checkpoints
+    assert n == [{"n": pq.read_table(dataset / "accounts.parquet").num_rows}]
+    assert any(p.is_file() for p in (tmp_path / "ckpt").rglob("part-*"))  # the step was written there
+    assert sc.getCheckpointDir() is None and _step_views(spark_store.spark) == []

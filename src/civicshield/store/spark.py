@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import os
 import re
 import sys
@@ -34,6 +35,7 @@ import sqlglot
 from civicshield.contract import TABLES
 from civicshield.election import Election, loads_election
 from civicshield.errors import DataError
+from civicshield.store.spark_ctes import split_ctes
 from civicshield.store.spark_schema import check_file, view_sql
 
 # posts.parquet or posts-0001.parquet (the contract's split files)
@@ -114,6 +116,17 @@ class ArrowMap:
             yield from out.to_batches()
 
 
+def _free(df) -> None:
+    """Drop a checkpointed frame's blocks now rather than at the driver's
+    next garbage collection (the steps of one query hold gigabytes at 10M
+    posts).  The plan of a checkpointed frame is a ``LogicalRDD`` leaf."""
+    plan = df._jdf.queryExecution().logical()
+    if plan.getClass().getSimpleName() == "LogicalRDD":
+        plan.rdd().unpersist(False)
+    else:
+        df.unpersist()
+
+
 def _param(value: Any) -> Any:
     # A naive datetime would be read in the Python process's local zone;
     # marked UTC it means what DuckDB reads (naive values are UTC here).
@@ -140,7 +153,8 @@ class SparkStore:
             self._own = False
         self.spark = spark
         self._views: set[str] = set()
-        self._kept: dict = {}  # views held in Spark's cache: view name -> DataFrame
+        self._queries = itertools.count(1)
+        self._kept: dict = {}  # checkpointed views: view name -> DataFrame
         self._tables: set[str] = set()
         try:
             self._election = self._read_election()
@@ -211,19 +225,36 @@ class SparkStore:
     # -- queries ---------------------------------------------------------
     def query(self, sql: str, params: list | None = None) -> pa.Table:
         args = [_param(p) for p in params] if params else None
-        return naive_utc(self.spark.sql(to_spark_sql(sql), args=args).toArrow())
+        # With ``?`` parameters the text stays whole: splitting would reorder them.
+        steps, main = split_ctes(sql, f"cs_step{next(self._queries)}_") if not args else ([], sql)
+        try:
+            for name, step in steps:
+                self.create_view(name, step)
+            return naive_utc(self.spark.sql(to_spark_sql(main), args=args).toArrow())
+        finally:
+            for name, _ in steps:
+                self.unregister(name)
 
     def register(self, name: str, table: pa.Table) -> None:
         self.spark.createDataFrame(_plain(table)).createOrReplaceTempView(name)
         self._views.add(name)
 
     def create_view(self, name: str, sql: str) -> None:
-        """A named query, kept (memory, then disk) once first computed: Spark
-        inlines CTEs, so the projection scans the key view dozens of times,
-        and each scan would otherwise redo the view's joins."""
+        """A named query, computed now and checkpointed: plans that read it
+        see one leaf, not its definition.  A cached view would keep its
+        definition in every reader's plan, and views over views grew the
+        projection's plan until analysing it took minutes of driver CPU
+        (docs/spark.md, "Why steps are checkpointed").  The checkpoint is
+        local (executor memory, then disk) unless the session has a
+        checkpoint directory (``spark.checkpoint.dir``), which survives the
+        loss of an executor."""
         from pyspark import StorageLevel
 
-        df = self.spark.sql(to_spark_sql(sql)).persist(StorageLevel.MEMORY_AND_DISK)
+        df = self.spark.sql(to_spark_sql(sql))
+        if self.spark.sparkContext.getCheckpointDir():
+            df = df.checkpoint(eager=True)
+        else:
+            df = df.localCheckpoint(eager=True, storageLevel=StorageLevel.MEMORY_AND_DISK)
         df.createOrReplaceTempView(name)
         self._views.add(name)
         self._kept[name] = df
@@ -233,7 +264,7 @@ class SparkStore:
         self._views.discard(name)
         kept = self._kept.pop(name, None)
         if kept is not None:
-            kept.unpersist()
+            _free(kept)
 
     @contextmanager
     def mapped(self, name: str, sql: str, fn: Callable[[pa.Table], pa.Table], schema: pa.Schema) -> Iterator[None]:
