@@ -187,21 +187,29 @@ def _step_views(spark) -> list[str]:
     return [t.name for t in spark.catalog.listTables() if t.name.startswith("cs_step")]
 
 
-def test_ctes_read_twice_are_computed_once_and_freed(spark_store, small_scenario):
+# These open a store of their own: an earlier test's store, closed on the
+# shared session, has dropped the module store's views of the same names.
+def test_ctes_read_twice_are_computed_once_and_freed(spark, small_scenario):
+    from civicshield.store.spark import SparkStore
+
     dataset, _ = small_scenario
     n_accounts = pq.read_table(dataset / "accounts.parquet").num_rows
-    assert spark_store.query(CTE_QUERY).to_pylist() == [{"n": n_accounts}]
-    assert _step_views(spark_store.spark) == [] and not spark_store._kept
+    with SparkStore(str(dataset), spark=spark) as store:
+        assert store.query(CTE_QUERY).to_pylist() == [{"n": n_accounts}]
+        assert _step_views(spark) == [] and not store._kept
 
 
-def test_steps_go_to_a_checkpoint_directory_when_one_is_set(spark_store, small_scenario, tmp_path):
+def test_steps_go_to_a_checkpoint_directory_when_one_is_set(spark, small_scenario, tmp_path):
+    from civicshield.store.spark import SparkStore
+
     dataset, _ = small_scenario
-    sc = spark_store.spark.sparkContext
+    sc = spark.sparkContext
     sc.setCheckpointDir(str(tmp_path / "ckpt"))
     try:
-        n = spark_store.query(CTE_QUERY).to_pylist()
+        with SparkStore(str(dataset), spark=spark) as store:
+            n = store.query(CTE_QUERY).to_pylist()
     finally:
         getattr(sc._jsc.sc(), "checkpointDir_$eq")(sc._jvm.scala.Option.apply(None))  # back to local checkpoints
     assert n == [{"n": pq.read_table(dataset / "accounts.parquet").num_rows}]
     assert any(p.is_file() for p in (tmp_path / "ckpt").rglob("part-*"))  # the step was written there
-    assert sc.getCheckpointDir() is None and _step_views(spark_store.spark) == []
+    assert sc.getCheckpointDir() is None and _step_views(spark) == []
