@@ -119,12 +119,9 @@ class ArrowMap:
 def _free(df) -> None:
     """Drop a checkpointed frame's blocks now rather than at the driver's
     next garbage collection (the steps of one query hold gigabytes at 10M
-    posts).  The plan of a checkpointed frame is a ``LogicalRDD`` leaf."""
-    plan = df._jdf.queryExecution().logical()
-    if plan.getClass().getSimpleName() == "LogicalRDD":
-        plan.rdd().unpersist(False)
-    else:
-        df.unpersist()
+    posts).  The plan of a checkpointed frame, local or reliable, is a
+    ``LogicalRDD`` leaf holding that RDD."""
+    df._jdf.queryExecution().logical().rdd().unpersist(False)
 
 
 def _param(value: Any) -> Any:
